@@ -1,0 +1,7 @@
+//! Check the Source engine: reads one social-media post and decides what the "check the source"
+//! badge says: whether it is about mental health, which diagnostic, treatment, sponsorship or crisis
+//! language it uses (with UTF-16 spans into the original text), and which credential the creator
+//! shows. Pure Rust: the browser bindings live in `wasm.rs` only.
+
+pub mod post;
+pub mod verdict;

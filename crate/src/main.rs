@@ -1,0 +1,3 @@
+//! `check-source`: the engine on JSON lines (see README.md).
+
+fn main() {}
