@@ -1,0 +1,1242 @@
+//! Compiles the rule data (`rules/**/*.toml`, `data/*.toml`) into one JSON blob embedded in the
+//! library (`$OUT_DIR/rules.json`, read by `src/rules.rs`).
+//!
+//! Why at build time: the rules are data written by people, so every mistake (unknown or missing
+//! field, bad value, duplicate id, a rule without anchors, an unknown `{macro}`) must stop the build
+//! with a message naming the file and the rule, instead of shipping a rule that silently never
+//! matches. Macros and `{condition}` are expanded here, credentials and conditions become ordinary
+//! rules, so the runtime only deserialises one flat list.
+//!
+//! `CHECK_SOURCE_DATA_ROOT` (a folder holding `rules/` and `data/`) compiles another rule set;
+//! it exists to try the validator on deliberately broken data by hand.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+const CATEGORIES: &[&str] = &[
+    "diagnostic",
+    "lived_experience",
+    "treatment_claim",
+    "certainty",
+    "sponsorship",
+    "self_promotion",
+    "crisis",
+    "credential",
+    "non_clinical_title",
+    "topic",
+];
+const STRENGTHS: &[&str] = &["strong", "normal", "weak"];
+const FIELDS: &[&str] = &["caption", "name", "handle", "bio", "label"];
+const TEXTS: &[&str] = &["folded", "cased"];
+const LANGS: &[&str] = &["en", "es", "pt", "de", "fr", "any"];
+const CREDENTIAL_KINDS: &[&str] = &[
+    "licence",
+    "supervised",
+    "registration",
+    "certification",
+    "association",
+    "degree",
+    "title",
+    "non_clinical",
+];
+const CREDENTIAL_STATUSES: &[&str] = &["licensed", "claimed_unverified", "non_clinical"];
+const DEFAULT_WINDOW: u32 = 60;
+const MAX_WINDOW: u32 = 400;
+
+// ---------------------------------------------------------------------------------------------
+// Input formats (TOML). `deny_unknown_fields` turns a typo into a build error.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleToml {
+    id: String,
+    category: String,
+    kind: String,
+    lang: String,
+    #[serde(default)]
+    strength: Option<String>,
+    #[serde(default)]
+    fields: Option<Vec<String>>,
+    #[serde(default)]
+    text: Option<String>,
+    anchors: Vec<String>,
+    pattern: String,
+    #[serde(default)]
+    unless: Option<String>,
+    #[serde(default)]
+    window: Option<u32>,
+    description: String,
+    note: String,
+    must_flag: Vec<String>,
+    #[serde(default)]
+    must_pass: Vec<String>,
+}
+
+#[derive(Deserialize, Serialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct Link {
+    label: String,
+    url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CredentialToml {
+    id: String,
+    title: String,
+    kind: String,
+    status: String,
+    country: String,
+    board: String,
+    #[serde(default)]
+    verify: Vec<Link>,
+    #[serde(default)]
+    tokens: Vec<String>,
+    #[serde(default)]
+    phrases: Vec<String>,
+    #[serde(default)]
+    unless: Option<String>,
+    #[serde(default)]
+    window: Option<u32>,
+    #[serde(default)]
+    note: Option<String>,
+    must_flag: Vec<String>,
+    #[serde(default)]
+    must_pass: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConditionToml {
+    id: String,
+    name: String,
+    terms: Vec<String>,
+    #[serde(default)]
+    ambiguous_terms: Vec<String>,
+    #[serde(default)]
+    unless: Option<String>,
+    #[serde(default)]
+    window: Option<u32>,
+    #[serde(default)]
+    links: Vec<Link>,
+    #[serde(default)]
+    must_flag: Vec<String>,
+    #[serde(default)]
+    must_pass: Vec<String>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct CrisisLine {
+    locale: String,
+    name: String,
+    number: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    url: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output format (JSON), mirrored by `src/rules.rs`.
+
+#[derive(Serialize)]
+struct Out {
+    rules: Vec<RuleOut>,
+    conditions: Vec<ConditionOut>,
+    crisis_lines: Vec<CrisisLine>,
+}
+
+#[derive(Serialize)]
+struct PatternOut {
+    text: String,
+    regex: String,
+    anchors: Vec<String>,
+    /// Counts only when the same field has another finding or topic (ambiguous terms).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    needs_company: bool,
+    /// Dropped when the text around it has no lowercase letter (an all-caps caption).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    not_in_caps: bool,
+}
+
+#[derive(Serialize)]
+struct CredentialOut {
+    id: String,
+    title: String,
+    kind: String,
+    status: String,
+    country: String,
+    board: String,
+    verify: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct RuleOut {
+    id: String,
+    category: String,
+    kind: String,
+    lang: String,
+    strength: String,
+    fields: Vec<String>,
+    description: String,
+    note: String,
+    must_flag: Vec<String>,
+    must_pass: Vec<String>,
+    patterns: Vec<PatternOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unless: Option<String>,
+    unless_edges: bool,
+    window: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credential: Option<CredentialOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    condition: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ConditionOut {
+    id: String,
+    name: String,
+    links: Vec<Link>,
+}
+
+// ---------------------------------------------------------------------------------------------
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    println!("cargo:rerun-if-env-changed=CHECK_SOURCE_DATA_ROOT");
+    let root = std::env::var_os("CHECK_SOURCE_DATA_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or(manifest);
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    match compile(&root) {
+        Ok(json) => {
+            std::fs::write(out_dir.join("rules.json"), json).expect("write rules.json");
+        }
+        Err(errors) => {
+            eprintln!("rule data is invalid:\n{}", errors.join("\n"));
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Everything that went wrong, one line each: the build reports them all at once.
+type Errors = Vec<String>;
+
+fn compile(root: &Path) -> Result<String, Errors> {
+    let rules_dir = root.join("rules");
+    let data_dir = root.join("data");
+    println!("cargo:rerun-if-changed={}", rules_dir.display());
+    println!("cargo:rerun-if-changed={}", data_dir.display());
+    let mut errors = Errors::new();
+
+    let mut rule_files = Vec::new();
+    collect_toml(&rules_dir, &mut rule_files, &mut errors);
+    rule_files.sort();
+    for f in &rule_files {
+        println!("cargo:rerun-if-changed={}", f.display());
+    }
+    let data_file = |name: &str| -> Option<(String, Result<toml::Table, String>)> {
+        let path = data_dir.join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        if !path.exists() {
+            return None;
+        }
+        Some((rel(root, &path), path_table(&path)))
+    };
+
+    let mut macros: BTreeMap<String, String> = BTreeMap::new();
+    if let Some((file, table)) = data_file("macros.toml") {
+        read_macros(&file, table, &mut macros, &mut errors);
+    }
+
+    let mut conditions: Vec<ConditionToml> = Vec::new();
+    let mut conditions_file = String::new();
+    if let Some((file, table)) = data_file("conditions.toml") {
+        conditions = read_array(&file, table, "condition", &mut errors);
+        conditions_file = file;
+    }
+    // `{condition}`: every unambiguous term of every condition.
+    let all_terms: Vec<String> = conditions
+        .iter()
+        .flat_map(|c| c.terms.iter().cloned())
+        .collect();
+    if macros.contains_key("condition") {
+        errors.push(
+            "data/macros.toml: `condition` is reserved: it is built from data/conditions.toml"
+                .into(),
+        );
+    }
+    if !all_terms.is_empty() {
+        macros.insert("condition".into(), all_terms.join("|"));
+    }
+
+    let mut ids: HashMap<String, String> = HashMap::new();
+    let mut out = Out {
+        rules: Vec::new(),
+        conditions: Vec::new(),
+        crisis_lines: Vec::new(),
+    };
+
+    for path in &rule_files {
+        let file = rel(root, path);
+        let table = path_table(path);
+        let table = match table_or_error(&file, table, &mut errors) {
+            Some(t) => t,
+            None => continue,
+        };
+        let rules: Vec<RuleToml> = read_array(&file, table, "rule", &mut errors);
+        for r in rules {
+            if let Some(rule) = check_rule(&file, r, &macros, &mut errors) {
+                claim_id(&mut ids, &rule.id, &file, &mut errors);
+                out.rules.push(rule);
+            }
+        }
+    }
+
+    let mut condition_ids = HashSet::new();
+    for c in conditions {
+        let file = &conditions_file;
+        if !condition_ids.insert(c.id.clone()) {
+            errors.push(format!("{file}: condition {}: duplicate id", c.id));
+        }
+        if let Some(rule) = condition_rule(file, &c, &macros, &mut errors) {
+            claim_id(&mut ids, &rule.id, file, &mut errors);
+            out.rules.push(rule);
+        }
+        out.conditions.push(ConditionOut {
+            id: c.id,
+            name: c.name,
+            links: c.links,
+        });
+    }
+
+    if let Some((file, table)) = data_file("credentials.toml") {
+        let creds: Vec<CredentialToml> = read_array(&file, table, "credential", &mut errors);
+        let mut cred_ids = HashSet::new();
+        for c in creds {
+            if !cred_ids.insert(c.id.clone()) {
+                errors.push(format!("{file}: credential {}: duplicate id", c.id));
+            }
+            if let Some(rule) = credential_rule(&file, c, &macros, &mut errors) {
+                claim_id(&mut ids, &rule.id, &file, &mut errors);
+                out.rules.push(rule);
+            }
+        }
+    }
+
+    if let Some((file, table)) = data_file("crisis_lines.toml") {
+        let lines: Vec<CrisisLine> = read_array(&file, table, "line", &mut errors);
+        for (i, l) in lines.into_iter().enumerate() {
+            let who = format!("{file}: line[{i}] ({})", l.locale);
+            if l.locale.trim().is_empty() || l.name.trim().is_empty() || l.number.trim().is_empty()
+            {
+                errors.push(format!("{who}: locale, name and number must not be empty"));
+            }
+            if !l.url.is_empty() && !l.url.starts_with("https://") {
+                errors.push(format!("{who}: url must start with https://"));
+            }
+            out.crisis_lines.push(l);
+        }
+    }
+
+    if errors.is_empty() {
+        Ok(serde_json::to_string(&out).expect("serialise rules"))
+    } else {
+        Err(errors)
+    }
+}
+
+fn rel(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Errors) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(_) => return,
+    };
+    for entry in entries {
+        match entry {
+            Ok(entry) => {
+                let path = entry.path();
+                if path.is_dir() {
+                    collect_toml(&path, out, errors);
+                } else if path.extension().is_some_and(|e| e == "toml") {
+                    out.push(path);
+                }
+            }
+            Err(e) => errors.push(format!("{}: {e}", dir.display())),
+        }
+    }
+}
+
+/// Parses a file, keeping the error for `table_or_error`.
+fn path_table(path: &Path) -> Result<toml::Table, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    text.parse::<toml::Table>().map_err(|e| e.to_string())
+}
+
+fn table_or_error(
+    file: &str,
+    table: Result<toml::Table, String>,
+    errors: &mut Errors,
+) -> Option<toml::Table> {
+    match table {
+        Ok(t) => Some(t),
+        Err(e) => {
+            errors.push(format!("{file}: {}", e.trim()));
+            None
+        }
+    }
+}
+
+/// Reads `[[key]]` tables one by one so an error can name the entry's `id`.
+fn read_array<T: for<'de> Deserialize<'de>>(
+    file: &str,
+    table: impl Into<TableOrErr>,
+    key: &str,
+    errors: &mut Errors,
+) -> Vec<T> {
+    let table = match table.into().0 {
+        Ok(t) => t,
+        Err(e) => {
+            errors.push(format!("{file}: {}", e.trim()));
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (k, v) in table {
+        if k != key {
+            errors.push(format!(
+                "{file}: unknown top-level key `{k}` (expected [[{key}]] tables)"
+            ));
+            continue;
+        }
+        let items = match v {
+            toml::Value::Array(items) => items,
+            _ => {
+                errors.push(format!(
+                    "{file}: `{key}` must be an array of tables ([[{key}]])"
+                ));
+                continue;
+            }
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let name = item
+                .get("id")
+                .or_else(|| item.get("locale"))
+                .and_then(|v| v.as_str())
+                .map(|s| format!("{key} {s}"))
+                .unwrap_or_else(|| format!("{key}[{i}]"));
+            match item.try_into::<T>() {
+                Ok(t) => out.push(t),
+                Err(e) => errors.push(format!("{file}: {name}: {}", one_line(&e.to_string()))),
+            }
+        }
+    }
+    out
+}
+
+/// Lets `read_array` take either a parsed table or a parse error.
+struct TableOrErr(Result<toml::Table, String>);
+impl From<toml::Table> for TableOrErr {
+    fn from(t: toml::Table) -> Self {
+        TableOrErr(Ok(t))
+    }
+}
+impl From<Result<toml::Table, String>> for TableOrErr {
+    fn from(t: Result<toml::Table, String>) -> Self {
+        TableOrErr(t)
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `macros.toml`: `name = '''fragment'''` pairs, at the top level or in a `[macros]` table, or
+/// `[[macro]]` tables with `name` and `pattern` (and an optional `description`).
+fn read_macros(
+    file: &str,
+    table: Result<toml::Table, String>,
+    macros: &mut BTreeMap<String, String>,
+    errors: &mut Errors,
+) {
+    let Some(table) = table_or_error(file, table, errors) else {
+        return;
+    };
+    for (k, v) in table {
+        match v {
+            toml::Value::String(s) => {
+                add_macro(file, k, s, macros, errors);
+            }
+            toml::Value::Table(inner) if k == "macros" => {
+                for (name, v) in inner {
+                    match v {
+                        toml::Value::String(s) => add_macro(file, name, s, macros, errors),
+                        _ => errors.push(format!("{file}: macros.{name}: a macro is a string")),
+                    }
+                }
+            }
+            toml::Value::Array(items) if k == "macro" => {
+                for (i, item) in items.into_iter().enumerate() {
+                    #[derive(Deserialize)]
+                    #[serde(deny_unknown_fields)]
+                    #[allow(dead_code)]
+                    struct MacroToml {
+                        name: String,
+                        pattern: String,
+                        #[serde(default)]
+                        description: String,
+                    }
+                    match item.try_into::<MacroToml>() {
+                        Ok(m) => add_macro(file, m.name, m.pattern, macros, errors),
+                        Err(e) => {
+                            errors.push(format!("{file}: macro[{i}]: {}", one_line(&e.to_string())))
+                        }
+                    }
+                }
+            }
+            _ => errors.push(format!(
+                "{file}: `{k}`: a macro is `name = 'regex fragment'` or a [[macro]] table"
+            )),
+        }
+    }
+}
+
+fn add_macro(
+    file: &str,
+    name: String,
+    pattern: String,
+    macros: &mut BTreeMap<String, String>,
+    errors: &mut Errors,
+) {
+    if !is_macro_name(&name) {
+        errors.push(format!(
+            "{file}: macro `{name}`: names are lowercase letters, digits and _"
+        ));
+    } else if pattern.trim().is_empty() {
+        errors.push(format!("{file}: macro `{name}`: empty pattern"));
+    } else if macros.insert(name.clone(), pattern).is_some() {
+        errors.push(format!("{file}: macro `{name}`: defined twice"));
+    }
+}
+
+fn is_macro_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some('a'..='z' | '_'))
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+}
+
+/// Replaces every `{name}` by `(?:fragment)`; repetition counts such as `{2,3}` start with a
+/// digit and are left alone. Macros may use other macros.
+fn expand(pattern: &str, macros: &BTreeMap<String, String>, depth: u32) -> Result<String, String> {
+    if depth > 8 {
+        return Err("macros nest more than 8 deep (a macro that uses itself?)".into());
+    }
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        // An escaped brace `\{` is a literal.
+        let escaped = rest[..open]
+            .chars()
+            .rev()
+            .take_while(|&c| c == '\\')
+            .count()
+            % 2
+            == 1;
+        let after = &rest[open + 1..];
+        let close = after.find('}');
+        match close {
+            Some(close) if !escaped && is_macro_name(&after[..close]) => {
+                let name = &after[..close];
+                let frag = macros
+                    .get(name)
+                    .ok_or_else(|| format!("unknown macro {{{name}}}"))?;
+                out.push_str(&rest[..open]);
+                out.push_str("(?:");
+                out.push_str(&expand(frag, macros, depth + 1)?);
+                out.push(')');
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+fn claim_id(ids: &mut HashMap<String, String>, id: &str, file: &str, errors: &mut Errors) {
+    if let Some(first) = ids.insert(id.to_string(), file.to_string()) {
+        errors.push(format!("{file}: rule {id}: duplicate id (also in {first})"));
+    }
+}
+
+fn one_of(value: &str, allowed: &[&str]) -> bool {
+    allowed.contains(&value)
+}
+
+fn is_snake(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
+}
+
+/// Lowercase letters that normalisation folds away; a folded pattern containing one never matches.
+fn folding_problem(s: &str) -> Option<String> {
+    for c in s.chars() {
+        if c.is_uppercase() {
+            return Some(format!(
+                "`{c}` is uppercase, but folded text is lowercase (use text = \"cased\" for case-sensitive matching)"
+            ));
+        }
+        if "àáâãäåāçćčèéêëēęìíîïīñńòóôõöøōùúûüūýÿšžł".contains(c)
+        {
+            return Some(format!(
+                "`{c}` has an accent, but folded text has none (write the letter without it)"
+            ));
+        }
+    }
+    None
+}
+
+fn check_window(window: Option<u32>, who: &str, errors: &mut Errors) -> u32 {
+    let w = window.unwrap_or(DEFAULT_WINDOW);
+    if w == 0 || w > MAX_WINDOW {
+        errors.push(format!("{who}: window must be 1..={MAX_WINDOW}, got {w}"));
+    }
+    w
+}
+
+fn check_examples(who: &str, must_flag: &[String], must_pass: &[String], errors: &mut Errors) {
+    if must_flag.is_empty() {
+        errors.push(format!("{who}: must_flag needs at least one example"));
+    }
+    for e in must_flag.iter().chain(must_pass) {
+        if e.trim().is_empty() {
+            errors.push(format!("{who}: empty example"));
+        }
+    }
+}
+
+fn check_rule(
+    file: &str,
+    r: RuleToml,
+    macros: &BTreeMap<String, String>,
+    errors: &mut Errors,
+) -> Option<RuleOut> {
+    let who = format!("{file}: rule {}", r.id);
+    let before = errors.len();
+    let parts: Vec<&str> = r.id.split('.').collect();
+    if parts.len() != 3
+        || parts[0] != r.lang
+        || !parts[1..].iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| matches!(c, 'a'..='z' | '0'..='9' | '-' | '_'))
+        })
+    {
+        errors.push(format!(
+            "{who}: id must be <lang>.<short category>.<slug> in lowercase, starting with its lang `{}`",
+            r.lang
+        ));
+    }
+    if !one_of(&r.category, CATEGORIES) {
+        errors.push(format!(
+            "{who}: category `{}` is not one of {CATEGORIES:?}",
+            r.category
+        ));
+    }
+    if !is_snake(&r.kind) {
+        errors.push(format!("{who}: kind `{}` must be snake_case", r.kind));
+    }
+    if !one_of(&r.lang, LANGS) {
+        errors.push(format!("{who}: lang `{}` is not one of {LANGS:?}", r.lang));
+    }
+    let strength = r.strength.unwrap_or_else(|| "normal".into());
+    if !one_of(&strength, STRENGTHS) {
+        errors.push(format!(
+            "{who}: strength `{strength}` is not one of {STRENGTHS:?}"
+        ));
+    }
+    let fields = r.fields.unwrap_or_else(|| vec!["caption".into()]);
+    if fields.is_empty() {
+        errors.push(format!("{who}: fields must not be empty"));
+    }
+    let mut seen = HashSet::new();
+    for f in &fields {
+        if !one_of(f, FIELDS) {
+            errors.push(format!("{who}: field `{f}` is not one of {FIELDS:?}"));
+        } else if !seen.insert(f) {
+            errors.push(format!("{who}: field `{f}` listed twice"));
+        }
+    }
+    let text = r.text.unwrap_or_else(|| "folded".into());
+    if !one_of(&text, TEXTS) {
+        errors.push(format!("{who}: text `{text}` is not one of {TEXTS:?}"));
+    }
+    if r.anchors.is_empty() {
+        errors.push(format!("{who}: a rule needs at least one anchor"));
+    }
+    for a in &r.anchors {
+        if a.chars().count() < 2 {
+            errors.push(format!("{who}: anchor `{a}` is shorter than 2 characters"));
+        }
+        if text == "folded" {
+            if let Some(p) = folding_problem(a) {
+                errors.push(format!("{who}: anchor `{a}`: {p}"));
+            }
+        }
+    }
+    if r.description.trim().is_empty() || r.note.trim().is_empty() {
+        errors.push(format!("{who}: description and note must not be empty"));
+    }
+    check_examples(&who, &r.must_flag, &r.must_pass, errors);
+    let window = check_window(r.window, &who, errors);
+    let pattern = match expand(&r.pattern, macros, 0) {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(format!("{who}: pattern: {e}"));
+            String::new()
+        }
+    };
+    if text == "folded" {
+        // Only the rule's own text, not expanded macros (those are checked where written).
+        if let Some(p) = folding_problem(&strip_escapes(&r.pattern)) {
+            errors.push(format!("{who}: pattern: {p}"));
+        }
+    }
+    let unless = match r
+        .unless
+        .as_deref()
+        .map(|u| expand(u, macros, 0))
+        .transpose()
+    {
+        Ok(u) => u,
+        Err(e) => {
+            errors.push(format!("{who}: unless: {e}"));
+            None
+        }
+    };
+    if pattern.trim().is_empty() && errors.len() == before {
+        errors.push(format!("{who}: empty pattern"));
+    }
+    if errors.len() != before {
+        return None;
+    }
+    Some(RuleOut {
+        unless_edges: unless.as_deref().is_some_and(has_edge_anchor),
+        id: r.id,
+        category: r.category,
+        kind: r.kind,
+        lang: r.lang,
+        strength,
+        fields,
+        description: r.description,
+        note: r.note,
+        must_flag: r.must_flag,
+        must_pass: r.must_pass,
+        patterns: vec![PatternOut {
+            text,
+            regex: pattern,
+            anchors: r.anchors,
+            needs_company: false,
+            not_in_caps: false,
+        }],
+        unless,
+        window,
+        credential: None,
+        condition: None,
+    })
+}
+
+/// Removes `\X` escapes so `\S`, `\B`, `\W`, `\P{..}` are not read as uppercase letters.
+fn strip_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            chars.next();
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// An `unless` that uses `^` or `$` is also tried on the text right before the match (where `$`
+/// is the match start) and right after it (where `^` is the match end).
+fn has_edge_anchor(s: &str) -> bool {
+    s.contains('$') || s.replace("[^", "").contains('^')
+}
+
+fn check_links(who: &str, links: &[Link], errors: &mut Errors) {
+    for l in links {
+        if l.label.trim().is_empty() {
+            errors.push(format!("{who}: a link has an empty label"));
+        }
+        if !l.url.starts_with("https://") {
+            errors.push(format!("{who}: link `{}` must start with https://", l.url));
+        }
+    }
+}
+
+/// Splits a regex fragment at `|` outside groups and classes.
+fn top_level_branches(frag: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut depth = 0i32;
+    let mut in_class = false;
+    let mut chars = frag.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let last = out.last_mut().expect("branch");
+                last.push(c);
+                if let Some(n) = chars.next() {
+                    last.push(n);
+                }
+                continue;
+            }
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth -= 1,
+            '|' if !in_class && depth == 0 => {
+                out.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        out.last_mut().expect("branch").push(c);
+    }
+    out
+}
+
+/// The longest literal run that every match of this alternation-free branch must contain, or
+/// `None` when there is none of at least two characters. Conservative: groups, classes and
+/// escapes such as `\s` end a run; a character made optional by `?`, `*` or `{` is dropped.
+fn required_literal(branch: &str) -> Option<String> {
+    let chars: Vec<char> = branch.chars().collect();
+    let mut best = String::new();
+    let mut cur = String::new();
+    let mut i = 0;
+    let flush = |cur: &mut String, best: &mut String| {
+        if cur.chars().count() > best.chars().count() {
+            *best = cur.clone();
+        }
+        cur.clear();
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                let n = chars.get(i + 1).copied().unwrap_or('\\');
+                i += 2;
+                if n.is_ascii_alphanumeric() {
+                    // \s \b \d \w \p{..}: not a literal character.
+                    if n == 'p' || n == 'P' {
+                        while i < chars.len() && chars[i - 1] != '}' {
+                            i += 1;
+                        }
+                    }
+                    flush(&mut cur, &mut best);
+                } else {
+                    cur.push(n);
+                }
+                continue;
+            }
+            '(' => {
+                flush(&mut cur, &mut best);
+                let mut depth = 0;
+                let mut in_class = false;
+                while i < chars.len() {
+                    match chars[i] {
+                        '\\' => i += 1,
+                        '[' if !in_class => in_class = true,
+                        ']' if in_class => in_class = false,
+                        '(' if !in_class => depth += 1,
+                        ')' if !in_class => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            '[' => {
+                flush(&mut cur, &mut best);
+                i += 1;
+                if chars.get(i) == Some(&'^') {
+                    i += 1;
+                }
+                if chars.get(i) == Some(&']') {
+                    i += 1;
+                }
+                while i < chars.len() && chars[i] != ']' {
+                    if chars[i] == '\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            '?' | '*' | '{' => {
+                cur.pop();
+                flush(&mut cur, &mut best);
+                if c == '{' {
+                    while i < chars.len() && chars[i] != '}' {
+                        i += 1;
+                    }
+                }
+            }
+            '+' => {
+                flush(&mut cur, &mut best);
+            }
+            '.' | '^' | '$' | ')' | '|' => flush(&mut cur, &mut best),
+            _ => cur.push(c),
+        }
+        i += 1;
+    }
+    flush(&mut cur, &mut best);
+    let best = best.trim().to_string();
+    (best.chars().count() >= 2).then_some(best)
+}
+
+/// Anchors for a list of regex fragments: the required literal of every top-level branch.
+fn derive_anchors(who: &str, terms: &[String], errors: &mut Errors) -> Vec<String> {
+    let mut anchors = Vec::new();
+    for t in terms {
+        for b in top_level_branches(t) {
+            match required_literal(&b) {
+                Some(a) => {
+                    if !anchors.contains(&a) {
+                        anchors.push(a)
+                    }
+                }
+                None => errors.push(format!(
+                    "{who}: term `{t}`: no literal of 2+ characters that every match contains \
+                     (write it outside groups, or split the alternatives into separate terms)"
+                )),
+            }
+        }
+    }
+    anchors
+}
+
+/// ASCII letters upper-cased outside escapes, for ambiguous terms that only count in capitals.
+fn upper_outside_escapes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            out.push(c);
+            if let Some(n) = chars.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c.to_ascii_uppercase());
+        }
+    }
+    out
+}
+
+fn condition_rule(
+    file: &str,
+    c: &ConditionToml,
+    macros: &BTreeMap<String, String>,
+    errors: &mut Errors,
+) -> Option<RuleOut> {
+    let who = format!("{file}: condition {}", c.id);
+    let before = errors.len();
+    if !is_snake(&c.id) {
+        errors.push(format!("{who}: id must be snake_case"));
+    }
+    if c.name.trim().is_empty() {
+        errors.push(format!("{who}: empty name"));
+    }
+    if c.terms.is_empty() {
+        errors.push(format!("{who}: needs at least one term"));
+    }
+    for t in c.terms.iter().chain(&c.ambiguous_terms) {
+        if t.trim().is_empty() {
+            errors.push(format!("{who}: empty term"));
+        } else if let Some(p) = folding_problem(&strip_escapes(t)) {
+            errors.push(format!("{who}: term `{t}`: {p}"));
+        }
+        if t.contains('{') && expand(t, macros, 0).is_err() {
+            errors.push(format!("{who}: term `{t}`: terms cannot use macros"));
+        }
+    }
+    check_links(&who, &c.links, errors);
+    let window = check_window(c.window, &who, errors);
+    let mut patterns = Vec::new();
+    let anchors = derive_anchors(&who, &c.terms, errors);
+    patterns.push(PatternOut {
+        text: "folded".into(),
+        regex: format!(r"\b(?:{})\b", c.terms.join("|")),
+        anchors,
+        needs_company: false,
+        not_in_caps: false,
+    });
+    if !c.ambiguous_terms.is_empty() {
+        // Ambiguous terms ("ADD", "ED", "DID") count in capitals outside an all-caps text, or in
+        // any case next to another mention or finding (lexicon.md §1.1).
+        let upper: Vec<String> = c
+            .ambiguous_terms
+            .iter()
+            .map(|t| upper_outside_escapes(t))
+            .collect();
+        let anchors = derive_anchors(&who, &upper, errors);
+        patterns.push(PatternOut {
+            text: "cased".into(),
+            regex: format!(r"\b(?:{})\b", upper.join("|")),
+            anchors,
+            needs_company: false,
+            not_in_caps: true,
+        });
+        let anchors = derive_anchors(&who, &c.ambiguous_terms, errors);
+        patterns.push(PatternOut {
+            text: "folded".into(),
+            regex: format!(r"\b(?:{})\b", c.ambiguous_terms.join("|")),
+            anchors,
+            needs_company: true,
+            not_in_caps: false,
+        });
+    }
+    let unless = match c
+        .unless
+        .as_deref()
+        .map(|u| expand(u, macros, 0))
+        .transpose()
+    {
+        Ok(u) => u,
+        Err(e) => {
+            errors.push(format!("{who}: unless: {e}"));
+            None
+        }
+    };
+    if errors.len() != before {
+        return None;
+    }
+    Some(RuleOut {
+        id: format!("topic.{}", c.id),
+        category: "topic".into(),
+        kind: c.id.clone(),
+        lang: "any".into(),
+        strength: "strong".into(),
+        fields: vec!["caption".into()],
+        description: format!("Names {}.", c.name),
+        note: format!("Mentions {}.", c.name),
+        must_flag: c.must_flag.clone(),
+        must_pass: c.must_pass.clone(),
+        patterns,
+        unless_edges: unless.as_deref().is_some_and(has_edge_anchor),
+        unless,
+        window,
+        credential: None,
+        condition: Some(c.id.clone()),
+    })
+}
+
+fn credential_rule(
+    file: &str,
+    c: CredentialToml,
+    macros: &BTreeMap<String, String>,
+    errors: &mut Errors,
+) -> Option<RuleOut> {
+    let who = format!("{file}: credential {}", c.id);
+    let before = errors.len();
+    if c.id.is_empty()
+        || !c
+            .id
+            .chars()
+            .all(|ch| matches!(ch, 'a'..='z' | '0'..='9' | '.' | '_' | '-'))
+    {
+        errors.push(format!(
+            "{who}: id must be lowercase letters, digits, `.`, `_`, `-`"
+        ));
+    }
+    if c.title.trim().is_empty() {
+        errors.push(format!("{who}: empty title"));
+    }
+    if !one_of(&c.kind, CREDENTIAL_KINDS) {
+        errors.push(format!(
+            "{who}: kind `{}` is not one of {CREDENTIAL_KINDS:?}",
+            c.kind
+        ));
+    }
+    if !one_of(&c.status, CREDENTIAL_STATUSES) {
+        errors.push(format!(
+            "{who}: status `{}` is not one of {CREDENTIAL_STATUSES:?}",
+            c.status
+        ));
+    }
+    if !(c.country.is_empty()
+        || (c.country.len() == 2 && c.country.chars().all(|ch| ch.is_ascii_uppercase())))
+    {
+        errors.push(format!(
+            "{who}: country `{}` must be an ISO code such as US, or \"\"",
+            c.country
+        ));
+    }
+    check_links(&who, &c.verify, errors);
+    if c.tokens.is_empty() && c.phrases.is_empty() {
+        errors.push(format!(
+            "{who}: needs tokens or phrases (a credential without anchors)"
+        ));
+    }
+    for t in &c.tokens {
+        if t.trim().is_empty() || t.trim() != t {
+            errors.push(format!(
+                "{who}: token `{t}` is empty or has spaces around it"
+            ));
+        }
+    }
+    for p in &c.phrases {
+        if p.trim().is_empty() {
+            errors.push(format!("{who}: empty phrase"));
+        } else if let Some(problem) = folding_problem(p) {
+            errors.push(format!("{who}: phrase `{p}`: {problem}"));
+        }
+    }
+    check_examples(&who, &c.must_flag, &c.must_pass, errors);
+    let window = check_window(c.window, &who, errors);
+    let unless = match c
+        .unless
+        .as_deref()
+        .map(|u| expand(u, macros, 0))
+        .transpose()
+    {
+        Ok(u) => u,
+        Err(e) => {
+            errors.push(format!("{who}: unless: {e}"));
+            None
+        }
+    };
+    if errors.len() != before {
+        return None;
+    }
+    let mut patterns = Vec::new();
+    if !c.tokens.is_empty() {
+        let mut tokens = c.tokens.clone();
+        // Longest first so `LCSW-C` wins over `LCSW` at the same place.
+        tokens.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let alts: Vec<String> = tokens.iter().map(|t| regex_escape(t)).collect();
+        // Boundaries are "not a letter or digit" (so `RP(Q)` and `Psy.D.` work); the span is
+        // group `m`, without the boundary characters.
+        patterns.push(PatternOut {
+            text: "cased".into(),
+            regex: format!(r"(?:^|[\W_])(?P<m>{})(?:[\W_]|$)", alts.join("|")),
+            anchors: tokens,
+            needs_company: false,
+            not_in_caps: false,
+        });
+    }
+    if !c.phrases.is_empty() {
+        let mut phrases = c.phrases.clone();
+        phrases.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let alts: Vec<String> = phrases
+            .iter()
+            .map(|p| {
+                let words: Vec<String> = p.split_whitespace().map(regex_escape).collect();
+                let body = words.join(r"\s+");
+                let first_word = p.chars().next().is_some_and(is_word_char);
+                let last_word = p.chars().last().is_some_and(is_word_char);
+                format!(
+                    "{}{}{}",
+                    if first_word { r"\b" } else { "" },
+                    body,
+                    if last_word { r"\b" } else { "" }
+                )
+            })
+            .collect();
+        let mut anchors: Vec<String> = Vec::new();
+        for p in &phrases {
+            let first = p.split_whitespace().next().unwrap_or(p).to_string();
+            if !anchors.contains(&first) {
+                anchors.push(first);
+            }
+        }
+        patterns.push(PatternOut {
+            text: "folded".into(),
+            regex: format!("(?:{})", alts.join("|")),
+            anchors,
+            needs_company: false,
+            not_in_caps: false,
+        });
+    }
+    let category = if c.status == "non_clinical" {
+        "non_clinical_title"
+    } else {
+        "credential"
+    };
+    let mut note = c.note.clone().unwrap_or_default();
+    if note.is_empty() {
+        let _ = write!(note, "{}", c.title);
+        if !c.country.is_empty() {
+            let _ = write!(note, " ({})", c.country);
+        }
+        note.push_str(match c.status.as_str() {
+            "licensed" => ": a licence or statutory registration that can be checked.",
+            "claimed_unverified" => ": sounds clinical, but nothing here can be checked.",
+            _ => ": not a clinical qualification.",
+        });
+    }
+    Some(RuleOut {
+        id: format!("cred.{}", c.id),
+        category: category.into(),
+        kind: c.kind.clone(),
+        lang: "any".into(),
+        strength: "strong".into(),
+        fields: vec!["name".into(), "handle".into(), "bio".into()],
+        description: c.title.clone(),
+        note,
+        must_flag: c.must_flag,
+        must_pass: c.must_pass,
+        patterns,
+        unless_edges: unless.as_deref().is_some_and(has_edge_anchor),
+        unless,
+        window,
+        credential: Some(CredentialOut {
+            id: c.id,
+            title: c.title,
+            kind: c.kind,
+            status: c.status,
+            country: c.country,
+            board: c.board,
+            verify: c.verify,
+        }),
+        condition: None,
+    })
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The `regex` crate's escaping rules (build scripts cannot use the crate itself).
+fn regex_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

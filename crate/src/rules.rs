@@ -1,0 +1,278 @@
+//! The shipped rule catalogue: every rule, condition, credential and crisis line, compiled by
+//! `build.rs` from `rules/**/*.toml` and `data/*.toml` into one JSON blob embedded in the binary.
+//!
+//! Why JSON at build time: the data is validated once when the crate builds (a broken rule stops
+//! the build with a message naming it), and the runtime only deserialises a flat list, once per
+//! process ([`OnceLock`]). The regexes themselves are compiled lazily by `matcher.rs`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::post::Field;
+use crate::verdict::{Category, CredentialStatus, VerifyLink};
+
+static RULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.json"));
+
+/// How sure a rule is; the configured sensitivity decides which strengths run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strength {
+    /// Runs at every sensitivity.
+    Strong,
+    /// Runs at `normal` and `high` (the default).
+    Normal,
+    /// Runs only at `high`.
+    Weak,
+}
+
+/// Which normalised form of a field a pattern reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TextKind {
+    /// Lowercase, accents removed, leetspeak undone, look-alikes mapped, hashtags split.
+    Folded,
+    /// NFKC only, case kept: for case-sensitive post-nominals such as `LCSW`, `MD`, `DO`.
+    Cased,
+}
+
+/// One regex of a rule with the literals that must occur for it to match.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PatternInfo {
+    /// Which text the regex runs on.
+    pub text: TextKind,
+    /// The regex with macros expanded. A group named `m`, when present, is the reported span.
+    pub regex: String,
+    /// Literal substrings, at least one of which occurs in every text the regex can match.
+    pub anchors: Vec<String>,
+    /// Counts only when the same field has another finding or topic (ambiguous condition terms).
+    #[serde(default)]
+    pub needs_company: bool,
+    /// Dropped when the text around the match has no lowercase letter (an all-caps caption, where
+    /// "ADD" or "DID" are ordinary words).
+    #[serde(default)]
+    pub not_in_caps: bool,
+}
+
+/// A public page: a reading link for a condition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// What the link is.
+    pub label: String,
+    /// Where it goes; opened only when the person clicks.
+    pub url: String,
+}
+
+/// What a credential rule stands for, copied into each `CredentialFinding`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialInfo {
+    /// Credential id, e.g. `us.lcsw`.
+    pub id: String,
+    /// Full title.
+    pub title: String,
+    /// `licence`, `supervised`, `registration`, `certification`, `association`, `degree`,
+    /// `title` or `non_clinical`.
+    pub kind: String,
+    /// What it counts as.
+    pub status: CredentialStatus,
+    /// ISO country code or "".
+    pub country: String,
+    /// The board or ethics code; "" when none.
+    pub board: String,
+    /// Public look-ups.
+    pub verify: Vec<VerifyLink>,
+}
+
+/// One rule as the command line, the options page and the tests see it.
+///
+/// Serialises to the public fields only; how it matches stays inside the engine.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RuleInfo {
+    /// `<lang>.<short category>.<slug>`, `cred.<credential id>` or `topic.<condition id>`.
+    pub id: String,
+    /// Broad category.
+    pub category: Category,
+    /// Finer sub-type (for a credential, its kind; for a topic, the condition id).
+    pub kind: String,
+    /// `en`, `es`, `pt`, `de`, `fr` or `any`.
+    pub lang: String,
+    /// Which sensitivities run it.
+    pub strength: Strength,
+    /// Which texts of a post it reads.
+    pub fields: Vec<Field>,
+    /// What it looks for.
+    pub description: String,
+    /// What the panel says about a finding from it.
+    pub note: String,
+    /// Texts that must produce a finding from this rule (a test runs them).
+    pub must_flag: Vec<String>,
+    /// Texts that must not.
+    pub must_pass: Vec<String>,
+    /// The regexes (one for most rules; credentials and conditions may have a cased and a folded one).
+    #[serde(skip_serializing)]
+    pub patterns: Vec<PatternInfo>,
+    /// Drops a match when this matches near it.
+    #[serde(skip_serializing, default)]
+    pub unless: Option<String>,
+    /// `unless` uses `^`/`$`, so it is also tried on the text right before and after the match.
+    #[serde(skip_serializing, default)]
+    pub unless_edges: bool,
+    /// Characters either side of a match that `unless` reads.
+    #[serde(skip_serializing)]
+    pub window: usize,
+    /// For credential rules, what the credential means.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub credential: Option<CredentialInfo>,
+    /// For topic rules built from a condition, the condition id.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub condition: Option<String>,
+}
+
+/// A condition the engine recognises, with reading links for the panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Condition {
+    /// e.g. `adhd`.
+    pub id: String,
+    /// e.g. "ADHD".
+    pub name: String,
+    /// Trustworthy reading (health services, charities).
+    pub links: Vec<Link>,
+}
+
+/// A crisis line the support badge can show, chosen by the browser's locale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrisisLine {
+    /// BCP 47 locale or region, e.g. `en-US`.
+    pub locale: String,
+    /// Service name.
+    pub name: String,
+    /// Phone number as dialled.
+    pub number: String,
+    /// Text-line instructions, or "".
+    pub text: String,
+    /// Website, or "".
+    pub url: String,
+}
+
+#[derive(Deserialize)]
+struct Blob {
+    rules: Vec<RuleInfo>,
+    conditions: Vec<Condition>,
+    crisis_lines: Vec<CrisisLine>,
+}
+
+struct Catalog {
+    blob: Blob,
+    by_id: HashMap<String, usize>,
+}
+
+fn data() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        // build.rs wrote this JSON from the same structs; failing here means the two disagree,
+        // which the crate's own tests catch before anything ships.
+        let blob: Blob =
+            serde_json::from_str(RULES_JSON).expect("embedded rules.json matches rules.rs");
+        let by_id = blob
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
+        Catalog { blob, by_id }
+    })
+}
+
+/// Every shipped rule, in a fixed order (files sorted by path, then conditions, then credentials).
+pub fn catalog() -> &'static [RuleInfo] {
+    &data().blob.rules
+}
+
+/// The index of a rule in [`catalog`], for configuration (`disabled_rules`).
+pub fn rule_index(id: &str) -> Option<usize> {
+    data().by_id.get(id).copied()
+}
+
+/// The conditions with their reading links, for the panel.
+pub fn conditions() -> &'static [Condition] {
+    &data().blob.conditions
+}
+
+/// Crisis lines for the support badge.
+pub fn crisis_lines() -> &'static [CrisisLine] {
+    &data().blob.crisis_lines
+}
+
+/// Every credential the engine reads, with its meaning and look-ups.
+pub fn credentials() -> impl Iterator<Item = &'static CredentialInfo> {
+    catalog().iter().filter_map(|r| r.credential.as_ref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalogue_loads_and_ids_are_unique() {
+        let rules = catalog();
+        assert_eq!(data().by_id.len(), rules.len(), "duplicate rule ids");
+        for (i, r) in rules.iter().enumerate() {
+            assert_eq!(rule_index(&r.id), Some(i));
+            assert!(!r.patterns.is_empty(), "{} has no pattern", r.id);
+            assert!(r.window > 0, "{}", r.id);
+            for p in &r.patterns {
+                assert!(
+                    !p.anchors.is_empty(),
+                    "{} has a pattern without anchors",
+                    r.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rule_info_serialises_public_fields_only() {
+        let Some(rule) = catalog().first() else {
+            return;
+        };
+        let v = serde_json::to_value(rule).unwrap();
+        for key in [
+            "id",
+            "category",
+            "kind",
+            "lang",
+            "strength",
+            "fields",
+            "description",
+            "note",
+        ] {
+            assert!(v.get(key).is_some(), "missing {key}");
+        }
+        assert!(v.get("patterns").is_none());
+        assert!(v.get("unless").is_none());
+    }
+
+    #[test]
+    fn credential_and_topic_rules_carry_their_metadata() {
+        for r in catalog() {
+            match r.category {
+                Category::Credential | Category::NonClinicalTitle if r.id.starts_with("cred.") => {
+                    let c = r.credential.as_ref().expect("credential metadata");
+                    assert_eq!(r.id, format!("cred.{}", c.id));
+                    assert_eq!(
+                        c.status == CredentialStatus::NonClinical,
+                        r.category == Category::NonClinicalTitle,
+                        "{}",
+                        r.id
+                    );
+                }
+                Category::Topic if r.id.starts_with("topic.") => {
+                    let c = r.condition.as_deref().expect("condition id");
+                    assert!(conditions().iter().any(|x| x.id == c), "{}", r.id);
+                }
+                _ => {}
+            }
+        }
+    }
+}
