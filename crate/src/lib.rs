@@ -4,4 +4,5 @@
 //! shows. Pure Rust: the browser bindings live in `wasm.rs` only.
 
 pub mod post;
+pub mod rules;
 pub mod verdict;
