@@ -1,0 +1,423 @@
+//! What the creator shows about their qualifications, read from name, handle and bio together.
+//!
+//! Credential rules (from `data/credentials.toml`, plus any rule of category `credential` or
+//! `non_clinical_title`) produce candidates; this module turns them into
+//! [`CredentialFinding`]s and one [`CredentialStatus`]:
+//! - where two candidates overlap in one field, the longer wins ("licensed clinical social worker"
+//!   over "social worker", "not a therapist" over "therapist"), then the stronger;
+//! - a clinical title right after a negation ("not a doctor", "no soy psicóloga") is a disclaimer:
+//!   it counts as `non_clinical`, never as a claimed title;
+//! - "licensed" (or "registered", "board-certified") before a profession ("Licensed psychologist"),
+//!   or a licence number next to a clinical title ("psychologist … license 4567"), counts as
+//!   `licensed` even when no post-nominal is written;
+//! - each credential is reported once (first field in name, handle, bio order), strongest first;
+//!   the status is the strongest across all fields (`licensed` > `claimed_unverified` >
+//!   `non_clinical` > `none`).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::normalize::Normalized;
+use crate::post::Field;
+use crate::rules::{CredentialInfo, RuleInfo};
+use crate::verdict::{Category, CredentialFinding, CredentialStatus};
+
+/// One credential read from one field, before overlaps and duplicates are resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub info: CredentialInfo,
+    pub field: Field,
+    /// UTF-16 offsets into the original field.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    /// Inferred by this module rather than read from a credential rule; loses ties.
+    pub derived: bool,
+}
+
+/// What a credential rule stands for: its data, or for a plain rule of category `credential` /
+/// `non_clinical_title` (or a user keyword) a description built from it.
+pub(crate) fn info_for_rule(rule: &RuleInfo) -> CredentialInfo {
+    if let Some(c) = &rule.credential {
+        return c.clone();
+    }
+    let status = match rule.category {
+        Category::NonClinicalTitle => CredentialStatus::NonClinical,
+        _ if matches!(
+            rule.kind.as_str(),
+            "licence" | "registration" | "supervised"
+        ) =>
+        {
+            CredentialStatus::Licensed
+        }
+        _ => CredentialStatus::ClaimedUnverified,
+    };
+    CredentialInfo {
+        id: rule.id.clone(),
+        title: rule.description.clone(),
+        kind: rule.kind.clone(),
+        status,
+        country: String::new(),
+        board: String::new(),
+        verify: Vec::new(),
+    }
+}
+
+/// A credential keyword the person added: it can be shown but not checked.
+pub(crate) fn info_for_keyword(category: Category, phrase: &str) -> CredentialInfo {
+    let non_clinical = category == Category::NonClinicalTitle;
+    CredentialInfo {
+        id: format!("user.{}", crate::config::category_name(category)),
+        title: phrase.to_string(),
+        kind: if non_clinical {
+            "non_clinical"
+        } else {
+            "title"
+        }
+        .into(),
+        status: if non_clinical {
+            CredentialStatus::NonClinical
+        } else {
+            CredentialStatus::ClaimedUnverified
+        },
+        country: String::new(),
+        board: String::new(),
+        verify: Vec::new(),
+    }
+}
+
+fn negation() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?:\bnot|\bnever\s+been|\bno\s+soy|\bnao\s+sou|\bnao\s+e|\bkein(?:e|en)?|\bpas|\bnicht)\s+(?:(?:an?|your|un|una|um|uma|ein|eine|einen)\s+)?(?:(?:licen[cs]ed|registered|real|certified|qualified|medical|mental\s+health)\s+)?$",
+        )
+        .expect("negation regex")
+    })
+}
+
+/// When a clinical title at byte `start` of `text` follows a negation ("not a "), the byte where
+/// the negation starts.
+pub(crate) fn negation_start(text: &str, start: usize) -> Option<usize> {
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .nth(24)
+        .map_or(0, |(i, _)| i);
+    negation()
+        .find(&text[from..start])
+        .map(|m| from + m.start())
+}
+
+/// The disclaimer a negated title becomes.
+pub(crate) fn disclaimer(info: &CredentialInfo) -> CredentialInfo {
+    CredentialInfo {
+        id: "disclaimer".into(),
+        title: format!("Says they are not a {}", info.title),
+        kind: "non_clinical".into(),
+        status: CredentialStatus::NonClinical,
+        country: String::new(),
+        board: String::new(),
+        verify: Vec::new(),
+    }
+}
+
+fn licensed_profession() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"\b(?:licen[cs]ed|registered|board[- ]certified|chartered|state[- ]licen[cs]ed)\s+(?:(?:clinical|professional|independent|mental\s+health|marriage\s+(?:and|&)\s+family|counseling|counselling|school|educational|forensic)\s+)*(?:psychologists?|psychotherapists?|therapists?|counsel+ors?|social\s+workers?|psychiatrists?|nurse\s+practitioners?|behaviou?r\s+analysts?|clinicians?|psychiatric\s+nurses?)\b",
+        )
+        .expect("licensed profession regex")
+    })
+}
+
+fn licence_number() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"\b(?:licen[cs]e|lic|reg(?:istration)?|registro|registo|numero\s+de\s+colegiad[oa]|n\s*de\s+colegiad[oa])\.?\s*(?:#|no\.?|nr\.?|num\.?|number|n\.?)?\s*:?\s*(?:[a-z]{1,4}[- ]?)?\d{3,9}\b",
+        )
+        .expect("licence number regex")
+    })
+}
+
+/// Reads credentials field by field, then resolves them.
+#[derive(Default)]
+pub(crate) struct Reader {
+    candidates: Vec<Candidate>,
+    /// Licence numbers seen: (field, UTF-16 start, end, original text).
+    numbers: Vec<(Field, usize, usize, String)>,
+}
+
+impl Reader {
+    /// Adds a candidate from a rule or keyword hit.
+    pub fn push(&mut self, c: Candidate) {
+        self.candidates.push(c);
+    }
+
+    /// Looks for a stated licence ("Licensed psychologist") and licence numbers in one field.
+    pub fn scan_field(&mut self, field: Field, folded: &Normalized, original: &str) {
+        let text = folded.text();
+        for m in licensed_profession().find_iter(text) {
+            if negation_start(text, m.start()).is_some() {
+                continue;
+            }
+            let (start, end) = folded.to_original(m.start(), m.end());
+            let mut title = m.as_str().to_string();
+            if let Some(first) = title.get(..1) {
+                title = first.to_uppercase() + &title[1..];
+            }
+            self.candidates.push(Candidate {
+                info: CredentialInfo {
+                    id: "derived.licensed".into(),
+                    title,
+                    kind: "licence".into(),
+                    status: CredentialStatus::Licensed,
+                    country: String::new(),
+                    board: String::new(),
+                    verify: Vec::new(),
+                },
+                field,
+                start,
+                end,
+                text: crate::analyzer::slice_utf16(original, start, end).to_string(),
+                derived: true,
+            });
+        }
+        for m in licence_number().find_iter(text) {
+            let (start, end) = folded.to_original(m.start(), m.end());
+            let s = crate::analyzer::slice_utf16(original, start, end).to_string();
+            self.numbers.push((field, start, end, s));
+        }
+    }
+
+    /// Resolves overlaps and duplicates; returns the findings strongest first and the status.
+    pub fn finish(mut self) -> (Vec<CredentialFinding>, CredentialStatus) {
+        // A licence number next to a clinical title makes it a stated licence.
+        if let Some((field, start, end, text)) = self.numbers.first().cloned() {
+            let title = self
+                .candidates
+                .iter()
+                .filter(|c| c.info.status == CredentialStatus::ClaimedUnverified)
+                .min_by_key(|c| (c.field, c.start))
+                .cloned();
+            if let Some(t) = title {
+                self.candidates.push(Candidate {
+                    info: CredentialInfo {
+                        id: "derived.licence_number".into(),
+                        title: format!("{} with a licence number", t.info.title),
+                        kind: "licence".into(),
+                        status: CredentialStatus::Licensed,
+                        country: t.info.country.clone(),
+                        board: t.info.board.clone(),
+                        verify: t.info.verify.clone(),
+                    },
+                    field,
+                    start,
+                    end,
+                    text,
+                    derived: true,
+                });
+            }
+        }
+        let mut c = self.candidates;
+        // Best first within a field: earlier, then longer, then stronger, then read from data.
+        c.sort_by(|a, b| {
+            (a.field, a.start)
+                .cmp(&(b.field, b.start))
+                .then((b.end - b.start).cmp(&(a.end - a.start)))
+                .then(b.info.status.cmp(&a.info.status))
+                .then(a.derived.cmp(&b.derived))
+        });
+        let mut kept: Vec<Candidate> = Vec::new();
+        for cand in c {
+            let overlapping = kept
+                .iter()
+                .position(|k| k.field == cand.field && k.start < cand.end && cand.start < k.end);
+            match overlapping {
+                None => kept.push(cand),
+                Some(i) => {
+                    let k = &kept[i];
+                    let better = (cand.end - cand.start, cand.info.status, !cand.derived)
+                        > (k.end - k.start, k.info.status, !k.derived);
+                    if better {
+                        kept[i] = cand;
+                    }
+                }
+            }
+        }
+        // Once per credential id (disclaimers and derived findings once per text).
+        let mut seen: Vec<(String, String)> = Vec::new();
+        kept.retain(|k| {
+            let key = if k.info.id == "disclaimer" || k.info.id.starts_with("derived.") {
+                (k.info.id.clone(), k.text.to_lowercase())
+            } else {
+                (k.info.id.clone(), String::new())
+            };
+            if seen.contains(&key) {
+                false
+            } else {
+                seen.push(key);
+                true
+            }
+        });
+        kept.sort_by(|a, b| {
+            b.info
+                .status
+                .cmp(&a.info.status)
+                .then((a.field, a.start).cmp(&(b.field, b.start)))
+        });
+        let status = kept
+            .iter()
+            .map(|k| k.info.status)
+            .max()
+            .unwrap_or(CredentialStatus::None);
+        let findings = kept
+            .into_iter()
+            .map(|k| CredentialFinding {
+                id: k.info.id,
+                text: k.text,
+                field: k.field,
+                start: k.start,
+                end: k.end,
+                title: k.info.title,
+                kind: k.info.kind,
+                country: k.info.country,
+                board: k.info.board,
+                verify: k.info.verify,
+                status: k.info.status,
+            })
+            .collect();
+        (findings, status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::Fold;
+
+    fn info(id: &str, status: CredentialStatus) -> CredentialInfo {
+        CredentialInfo {
+            id: id.into(),
+            title: id.into(),
+            kind: "title".into(),
+            status,
+            country: String::new(),
+            board: String::new(),
+            verify: Vec::new(),
+        }
+    }
+
+    fn cand(
+        id: &str,
+        status: CredentialStatus,
+        field: Field,
+        start: usize,
+        end: usize,
+    ) -> Candidate {
+        Candidate {
+            info: info(id, status),
+            field,
+            start,
+            end,
+            text: id.into(),
+            derived: false,
+        }
+    }
+
+    #[test]
+    fn negation_is_found_right_before_a_title() {
+        let t = "advocate | not a doctor";
+        assert_eq!(negation_start(t, t.find("doctor").unwrap()), t.find("not"));
+        let t = "no soy psicologa";
+        assert_eq!(negation_start(t, t.find("psicologa").unwrap()), Some(0));
+        let t = "a doctor who is not tired";
+        assert_eq!(negation_start(t, t.find("doctor").unwrap()), None);
+    }
+
+    #[test]
+    fn longest_overlap_wins_then_strongest_status_overall() {
+        let mut r = Reader::default();
+        r.push(cand(
+            "therapist",
+            CredentialStatus::ClaimedUnverified,
+            Field::Bio,
+            6,
+            15,
+        ));
+        r.push(cand(
+            "disclaimer",
+            CredentialStatus::NonClinical,
+            Field::Bio,
+            0,
+            15,
+        ));
+        r.push(cand(
+            "us.lcsw",
+            CredentialStatus::Licensed,
+            Field::Name,
+            10,
+            14,
+        ));
+        r.push(cand(
+            "us.lcsw",
+            CredentialStatus::Licensed,
+            Field::Bio,
+            20,
+            24,
+        ));
+        let (f, status) = r.finish();
+        let ids: Vec<&str> = f.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["us.lcsw", "disclaimer"]);
+        assert_eq!(f[0].field, Field::Name);
+        assert_eq!(status, CredentialStatus::Licensed);
+    }
+
+    #[test]
+    fn nothing_read_is_none() {
+        assert_eq!(Reader::default().finish().1, CredentialStatus::None);
+    }
+
+    #[test]
+    fn stated_licence_and_licence_number_count_as_licensed() {
+        let bio = "Licensed psychologist (PhD) • OR license 4567";
+        let n = Normalized::new(bio, Fold::Lower);
+        let mut r = Reader::default();
+        r.scan_field(Field::Bio, &n, bio);
+        let (f, status) = r.finish();
+        assert_eq!(status, CredentialStatus::Licensed);
+        assert_eq!(f[0].text, "Licensed psychologist");
+
+        // A number alone proves nothing; next to a claimed title it does.
+        let bio = "psychologist • license 4567";
+        let n = Normalized::new(bio, Fold::Lower);
+        let mut r = Reader::default();
+        r.scan_field(Field::Bio, &n, bio);
+        assert_eq!(r.numbers.len(), 1);
+        let mut alone = Reader::default();
+        alone.scan_field(Field::Bio, &n, bio);
+        assert_eq!(alone.finish().1, CredentialStatus::None);
+        r.push(cand(
+            "psychologist",
+            CredentialStatus::ClaimedUnverified,
+            Field::Bio,
+            0,
+            12,
+        ));
+        let (f, status) = r.finish();
+        assert_eq!(status, CredentialStatus::Licensed);
+        assert_eq!(f[0].text, "license 4567");
+    }
+
+    #[test]
+    fn not_a_licensed_therapist_is_not_licensed() {
+        let bio = "not a licensed therapist, just a friend";
+        let n = Normalized::new(bio, Fold::Lower);
+        let mut r = Reader::default();
+        r.scan_field(Field::Bio, &n, bio);
+        assert_eq!(r.finish().1, CredentialStatus::None);
+    }
+}

@@ -1,0 +1,611 @@
+//! Finding rule matches in one normalised field text, fast.
+//!
+//! The obvious design tries every rule's regex on every text ([`Matcher::naive_scan`], kept as the
+//! baseline the benchmarks compare against and as a test oracle). Most rules cannot match most
+//! posts, so instead one Aho-Corasick pass over the folded text finds every rule anchor (and every
+//! user keyword) that occurs, a second, smaller automaton does the same for the case-sensitive
+//! anchors on the cased text, and only the regexes of rules whose anchors occurred run.
+//!
+//! Regexes never depend on configuration, so they are compiled once per process and shared by every
+//! [`Matcher`] ([`OnceLock`] per regex, compiled on first use, which also keeps start-up cheap in the
+//! browser). A `Matcher` holds only what configuration changes: which rules are enabled, the user's
+//! keywords and ignored phrases, and the automata built from them.
+//!
+//! `unless`: a match is dropped when the rule's `unless` regex matches the text from `window`
+//! characters before the match to `window` characters after it. An `unless` that uses `^` or `$` is
+//! also tried on the text right before the match (where `$` is the match start, as in
+//! `\bnot\s+an?\s+$`) and right after it (where `^` is the match end). On the cased text `unless`
+//! is case-insensitive.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder};
+
+use crate::post::Field;
+use crate::rules::{self, PatternInfo, RuleInfo, TextKind};
+use crate::verdict::Category;
+
+/// A regex compiled on first use; `None` when it does not compile (a test checks that every
+/// shipped regex compiles, so at run time a broken one simply never matches instead of panicking).
+struct LazyRegex {
+    source: String,
+    cell: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn new(source: String) -> Self {
+        LazyRegex {
+            source,
+            cell: OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> Option<&Regex> {
+        self.cell
+            .get_or_init(|| {
+                RegexBuilder::new(&self.source)
+                    .size_limit(1 << 22)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+/// One pattern of one rule, with its compiled regex.
+struct SharedPattern {
+    rule: usize,
+    info: &'static PatternInfo,
+    regex: LazyRegex,
+    /// Bit per [`Field`] the rule reads.
+    fields: u8,
+}
+
+/// Per-process compiled state shared by every `Matcher`.
+struct Shared {
+    patterns: Vec<SharedPattern>,
+    /// Per rule: `unless` on the folded text and (case-insensitive) on the cased text.
+    unless: Vec<Option<(LazyRegex, LazyRegex)>>,
+}
+
+fn field_bit(f: Field) -> u8 {
+    match f {
+        Field::Caption => 1,
+        Field::Name => 2,
+        Field::Handle => 4,
+        Field::Bio => 8,
+        Field::Label => 16,
+    }
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let catalog = rules::catalog();
+        let mut patterns = Vec::new();
+        for (i, r) in catalog.iter().enumerate() {
+            let fields = r.fields.iter().fold(0u8, |acc, f| acc | field_bit(*f));
+            for p in &r.patterns {
+                let source = match p.text {
+                    TextKind::Folded => ascii_classes(&p.regex),
+                    TextKind::Cased => p.regex.clone(),
+                };
+                patterns.push(SharedPattern {
+                    rule: i,
+                    info: p,
+                    regex: LazyRegex::new(source),
+                    fields,
+                });
+            }
+        }
+        let unless = catalog
+            .iter()
+            .map(|r| {
+                r.unless.as_ref().map(|u| {
+                    (
+                        LazyRegex::new(ascii_classes(u)),
+                        LazyRegex::new(format!("(?i:{u})")),
+                    )
+                })
+            })
+            .collect();
+        Shared { patterns, unless }
+    })
+}
+
+/// Rewrites `\b`, `\B`, `\w` and `\d` to their ASCII forms for patterns on the folded text.
+///
+/// Why: the folded text is ASCII apart from emoji and scripts no rule targets (accents are gone,
+/// look-alikes mapped), so the ASCII classes mean the same there, while the Unicode ones make the
+/// compiled automata hundreds of times larger (`{condition}` with `\w*` exceeded the size limit)
+/// and a Unicode `\b` stops the fast DFA at the first emoji.
+pub fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut class_depth = 0usize;
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                match (n, class_depth > 0) {
+                    ('b', false) => out.push_str("(?-u:\\b)"),
+                    ('B', false) => out.push_str("(?-u:\\B)"),
+                    ('w', false) => out.push_str("[0-9A-Za-z_]"),
+                    ('d', false) => out.push_str("[0-9]"),
+                    ('w', true) => out.push_str("0-9A-Za-z_"),
+                    ('d', true) => out.push_str("0-9"),
+                    _ => {
+                        out.push(c);
+                        out.push(n);
+                    }
+                }
+            }
+            '[' => {
+                // `[[:word:]]` style names and nested classes both open with `[`.
+                if class_depth > 0 && chars.peek() == Some(&':') {
+                    out.push(c);
+                    for n in chars.by_ref() {
+                        out.push(n);
+                        if n == ']' {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                class_depth += 1;
+                out.push(c);
+                // A `]` right after `[` or `[^` is a literal.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().expect("peeked"));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().expect("peeked"));
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Compiles every shipped regex now and returns the ones that fail, with the error. For tests and
+/// for warming up before a benchmark.
+pub fn compile_all() -> Vec<(String, String)> {
+    let s = shared();
+    let catalog = rules::catalog();
+    let mut bad = Vec::new();
+    let mut check = |rule: usize, re: &LazyRegex| {
+        if re.get().is_none() {
+            let err = RegexBuilder::new(&re.source)
+                .size_limit(1 << 22)
+                .build()
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            bad.push((catalog[rule].id.clone(), err));
+        }
+    };
+    for p in &s.patterns {
+        check(p.rule, &p.regex);
+    }
+    for (i, u) in s.unless.iter().enumerate() {
+        if let Some((a, b)) = u {
+            check(i, a);
+            check(i, b);
+        }
+    }
+    bad
+}
+
+/// A literal phrase the person asked for (a keyword) or asked to ignore, already folded.
+#[derive(Debug, Clone)]
+pub struct Phrase {
+    /// The category a keyword reports under (unused for ignored phrases).
+    pub category: Category,
+    /// The folded form matched against the folded text.
+    pub folded: String,
+}
+
+/// Where a hit came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// A shipped rule (index into [`rules::catalog`]).
+    Rule(usize),
+    /// A user keyword (index into the matcher's keywords).
+    Keyword(usize),
+}
+
+/// One match: byte offsets into the folded or the cased text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hit {
+    /// Rule or keyword.
+    pub source: Source,
+    /// Which text the offsets are in.
+    pub cased: bool,
+    /// Byte offset.
+    pub start: usize,
+    /// Byte offset, exclusive.
+    pub end: usize,
+    /// From an ambiguous term that only counts next to another hit in the same field.
+    pub needs_company: bool,
+}
+
+/// An Aho-Corasick automaton over anchors, with what each anchor leads to.
+struct Automaton {
+    ac: Option<AhoCorasick>,
+    /// Per automaton pattern: shared pattern indices and keyword indices.
+    targets: Vec<(Vec<u32>, Vec<u32>)>,
+}
+
+impl Automaton {
+    fn build(anchors: Vec<String>, targets: Vec<(Vec<u32>, Vec<u32>)>) -> Automaton {
+        let ac = if anchors.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&anchors)
+                    .expect("anchors are plain strings of bounded size"),
+            )
+        };
+        Automaton { ac, targets }
+    }
+}
+
+/// Collects anchors, merging duplicates, for one automaton.
+#[derive(Default)]
+struct AnchorSet {
+    index: HashMap<String, usize>,
+    anchors: Vec<String>,
+    targets: Vec<(Vec<u32>, Vec<u32>)>,
+}
+
+impl AnchorSet {
+    fn slot(&mut self, anchor: &str) -> &mut (Vec<u32>, Vec<u32>) {
+        let i = match self.index.get(anchor) {
+            Some(&i) => i,
+            None => {
+                let i = self.anchors.len();
+                self.index.insert(anchor.to_string(), i);
+                self.anchors.push(anchor.to_string());
+                self.targets.push((Vec::new(), Vec::new()));
+                i
+            }
+        };
+        &mut self.targets[i]
+    }
+
+    fn build(self) -> Automaton {
+        Automaton::build(self.anchors, self.targets)
+    }
+}
+
+/// The configured matcher: which rules run, plus the person's keywords and ignored phrases.
+/// Immutable once built, `Send + Sync`.
+pub struct Matcher {
+    folded: Automaton,
+    cased: Automaton,
+    /// Per shared pattern: does it run under this configuration?
+    enabled: Vec<bool>,
+    /// Fields that have at least one enabled cased pattern (so the cased text is needed).
+    cased_fields: u8,
+    keywords: Vec<Phrase>,
+    ignored: Option<AhoCorasick>,
+    ignored_phrases: Vec<String>,
+}
+
+impl Matcher {
+    /// Builds the automata for the rules `rule_enabled` selects (indexed like [`rules::catalog`])
+    /// and the given keywords and ignored phrases (already folded).
+    pub fn new(rule_enabled: &[bool], keywords: Vec<Phrase>, ignored: Vec<String>) -> Matcher {
+        let s = shared();
+        let mut folded = AnchorSet::default();
+        let mut cased = AnchorSet::default();
+        let mut enabled = vec![false; s.patterns.len()];
+        let mut cased_fields = 0u8;
+        for (pi, p) in s.patterns.iter().enumerate() {
+            if !rule_enabled.get(p.rule).copied().unwrap_or(false) {
+                continue;
+            }
+            enabled[pi] = true;
+            let set = match p.info.text {
+                TextKind::Folded => &mut folded,
+                TextKind::Cased => {
+                    cased_fields |= p.fields;
+                    &mut cased
+                }
+            };
+            for a in &p.info.anchors {
+                let slot = set.slot(a);
+                if slot.0.last() != Some(&(pi as u32)) {
+                    slot.0.push(pi as u32);
+                }
+            }
+        }
+        for (ki, k) in keywords.iter().enumerate() {
+            folded.slot(&k.folded).1.push(ki as u32);
+        }
+        let ignored_ac = if ignored.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .build(&ignored)
+                    .expect("ignored phrases are plain strings of bounded size"),
+            )
+        };
+        Matcher {
+            folded: folded.build(),
+            cased: cased.build(),
+            enabled,
+            cased_fields,
+            keywords,
+            ignored: ignored_ac,
+            ignored_phrases: ignored,
+        }
+    }
+
+    /// Whether `field` needs its cased text at all under this configuration.
+    pub fn needs_cased(&self, field: Field) -> bool {
+        self.cased_fields & field_bit(field) != 0
+    }
+
+    /// The person's keywords, indexed by [`Source::Keyword`].
+    pub fn keywords(&self) -> &[Phrase] {
+        &self.keywords
+    }
+
+    /// Every match in one field: `folded` is the folded text, `cased` the cased one (may be "" when
+    /// [`Matcher::needs_cased`] is false). Hits are appended to `out` in no particular order.
+    pub fn scan(&self, field: Field, folded: &str, cased: &str, out: &mut Vec<Hit>) {
+        let s = shared();
+        let bit = field_bit(field);
+        let first = out.len();
+        // Candidate patterns as a bit set: each regex runs at most once per text.
+        let mut candidates = vec![0u64; s.patterns.len().div_ceil(64)];
+        if let Some(ac) = &self.folded.ac {
+            for m in ac.find_overlapping_iter(folded) {
+                let (pats, kws) = &self.folded.targets[m.pattern().as_usize()];
+                for &p in pats {
+                    candidates[p as usize / 64] |= 1 << (p % 64);
+                }
+                for &k in kws {
+                    if whole_word(folded, m.start(), m.end()) {
+                        out.push(Hit {
+                            source: Source::Keyword(k as usize),
+                            cased: false,
+                            start: m.start(),
+                            end: m.end(),
+                            needs_company: false,
+                        });
+                    }
+                }
+            }
+        }
+        if let (Some(ac), true) = (&self.cased.ac, !cased.is_empty()) {
+            for m in ac.find_overlapping_iter(cased) {
+                for &p in &self.cased.targets[m.pattern().as_usize()].0 {
+                    candidates[p as usize / 64] |= 1 << (p % 64);
+                }
+            }
+        }
+        for (w, &word) in candidates.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let pi = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let p = &s.patterns[pi];
+                if p.fields & bit == 0 {
+                    continue;
+                }
+                let text = match p.info.text {
+                    TextKind::Folded => folded,
+                    TextKind::Cased => cased,
+                };
+                run_pattern(s, p, text, out);
+            }
+        }
+        drop_lonely(first, out);
+    }
+
+    /// The baseline design: every enabled rule's regex tried in turn on the whole text, no
+    /// anchors, no automaton. Same results as [`Matcher::scan`] for rules (keywords excluded);
+    /// kept for the benchmarks' ratio and as the oracle that proves the anchors complete.
+    pub fn naive_scan(&self, field: Field, folded: &str, cased: &str, out: &mut Vec<Hit>) {
+        let s = shared();
+        let bit = field_bit(field);
+        let first = out.len();
+        for (pi, p) in s.patterns.iter().enumerate() {
+            if !self.enabled[pi] || p.fields & bit == 0 {
+                continue;
+            }
+            let text = match p.info.text {
+                TextKind::Folded => folded,
+                TextKind::Cased => cased,
+            };
+            run_pattern(s, p, text, out);
+        }
+        drop_lonely(first, out);
+    }
+
+    /// Byte ranges of the folded text covered by an ignored phrase (whole words).
+    pub fn ignored_ranges(&self, folded: &str) -> Vec<(usize, usize)> {
+        let Some(ac) = &self.ignored else {
+            return Vec::new();
+        };
+        ac.find_overlapping_iter(folded)
+            .filter(|m| whole_word(folded, m.start(), m.end()))
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+
+    /// The ignored phrases, folded.
+    pub fn ignored_phrases(&self) -> &[String] {
+        &self.ignored_phrases
+    }
+}
+
+/// Runs one pattern over a text, applying `unless` and the all-caps guard.
+fn run_pattern(s: &Shared, p: &SharedPattern, text: &str, out: &mut Vec<Hit>) {
+    let Some(re) = p.regex.get() else {
+        return;
+    };
+    let rule: &RuleInfo = &rules::catalog()[p.rule];
+    let cased = p.info.text == TextKind::Cased;
+    let mut push = |start: usize, end: usize| {
+        if start == end {
+            return;
+        }
+        if p.info.not_in_caps && !has_lowercase_near(text, start, end, rule.window) {
+            return;
+        }
+        if let Some((folded_unless, cased_unless)) = &s.unless[p.rule] {
+            let u = if cased { cased_unless } else { folded_unless };
+            if let Some(u) = u.get() {
+                if unless_matches(u, rule, text, start, end) {
+                    return;
+                }
+            }
+        }
+        out.push(Hit {
+            source: Source::Rule(p.rule),
+            cased,
+            start,
+            end,
+            needs_company: p.info.needs_company,
+        });
+    };
+    if re.capture_names().any(|n| n == Some("m")) {
+        // The span is group `m`; the search resumes at its end so a boundary character consumed
+        // after one match can start the next ("LCSW,LMFT").
+        let mut pos = 0;
+        while pos <= text.len() {
+            let Some(caps) = re.captures_at(text, pos) else {
+                break;
+            };
+            let whole = caps.get(0).expect("group 0");
+            let span = caps.name("m").unwrap_or(whole);
+            push(span.start(), span.end());
+            let next = if span.end() > pos {
+                span.end()
+            } else {
+                whole.end()
+            };
+            pos = if next > pos {
+                next
+            } else {
+                next + text[next..].chars().next().map_or(1, char::len_utf8)
+            };
+        }
+    } else {
+        for m in re.find_iter(text) {
+            push(m.start(), m.end());
+        }
+    }
+}
+
+/// Drops hits of `needs_company` patterns (ambiguous terms) when nothing else in the field matched.
+fn drop_lonely(first: usize, out: &mut Vec<Hit>) {
+    if out[first..].iter().all(|h| h.needs_company) {
+        out.truncate(first);
+    }
+}
+
+/// `\b` semantics for a literal: a word character at either edge must not continue into the text.
+pub fn whole_word(text: &str, start: usize, end: usize) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let first = text[start..end].chars().next();
+    let last = text[start..end].chars().next_back();
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !(first.is_some_and(is_word) && before.is_some_and(is_word))
+        && !(last.is_some_and(is_word) && after.is_some_and(is_word))
+}
+
+/// Byte offset `n` characters before `at` (or 0).
+fn back_chars(text: &str, at: usize, n: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
+}
+
+/// Byte offset `n` characters after `at` (or the end).
+fn fwd_chars(text: &str, at: usize, n: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| at + i)
+}
+
+fn unless_matches(u: &Regex, rule: &RuleInfo, text: &str, start: usize, end: usize) -> bool {
+    let ws = back_chars(text, start, rule.window);
+    let we = fwd_chars(text, end, rule.window);
+    u.is_match(&text[ws..we])
+        || (rule.unless_edges && (u.is_match(&text[ws..start]) || u.is_match(&text[end..we])))
+}
+
+fn has_lowercase_near(text: &str, start: usize, end: usize, window: usize) -> bool {
+    let ws = back_chars(text, start, window);
+    let we = fwd_chars(text, end, window);
+    text[ws..we].chars().any(char::is_lowercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_regex_compiles() {
+        let bad = compile_all();
+        assert!(bad.is_empty(), "regexes that do not compile: {bad:#?}");
+    }
+
+    #[test]
+    fn ascii_classes_rewrites_outside_and_inside_classes() {
+        assert_eq!(ascii_classes(r"\bsigns?\b"), r"(?-u:\b)signs?(?-u:\b)");
+        assert_eq!(ascii_classes(r"autis\w*"), r"autis[0-9A-Za-z_]*");
+        assert_eq!(ascii_classes(r"[\w-]+\d"), r"[0-9A-Za-z_-]+[0-9]");
+        assert_eq!(ascii_classes(r"[^\]\w]\s\W"), r"[^\]0-9A-Za-z_]\s\W");
+        assert_eq!(ascii_classes(r"[]b]\b"), r"[]b](?-u:\b)");
+        assert_eq!(ascii_classes(r"[[:alpha:]\d]"), r"[[:alpha:]0-9]");
+        let re = Regex::new(&ascii_classes(r"\bad\w*\b")).unwrap();
+        assert!(re.is_match("🧠adhd🧠"));
+        assert!(!re.is_match("bad"));
+    }
+
+    #[test]
+    fn whole_word_respects_edges() {
+        assert!(whole_word("a signs b", 2, 7));
+        assert!(!whole_word("designs", 2, 7));
+        assert!(!whole_word("signsx", 0, 5));
+        assert!(whole_word("#ad!", 0, 3));
+        assert!(whole_word("x #ad", 2, 5));
+    }
+
+    #[test]
+    fn window_helpers_count_characters_not_bytes() {
+        let t = "ééé abc ééé";
+        let s = t.find("abc").unwrap();
+        assert_eq!(
+            back_chars(t, s, 2),
+            t.find("é ").unwrap() + 'é'.len_utf8() - 'é'.len_utf8()
+        );
+        assert_eq!(&t[back_chars(t, s, 2)..s], "é ");
+        assert_eq!(&t[s + 3..fwd_chars(t, s + 3, 2)], " é");
+        assert_eq!(back_chars(t, s, 100), 0);
+        assert_eq!(fwd_chars(t, s, 100), t.len());
+    }
+}
