@@ -1,0 +1,122 @@
+// Small DOM helpers the adapters share: fallback selector lists, the visible text of a node, and
+// the page's embedded JSON state. Read-only: nothing here changes the page.
+(() => {
+  const CTS = (globalThis.CTS ??= {});
+
+  /** Tag names of the extension's own elements; adapters never read inside them. */
+  const OWN = new Set();
+
+  /**
+   * The first element matching the first selector of `list` that matches anything under `root`
+   * (root itself excluded). Newest-first lists make this "newest layout wins".
+   */
+  function first(root, list) {
+    for (const sel of list) {
+      const el = root.querySelector(sel);
+      if (el) return el;
+    }
+    return null;
+  }
+
+  /** Every element matching any selector of `list` under `root`, in document order, once each. */
+  function all(root, list) {
+    const found = root.querySelectorAll(list.join(','));
+    return Array.from(found);
+  }
+
+  /** The nearest ancestor-or-self matching any selector of `list`, preferring earlier ones. */
+  function closest(el, list) {
+    for (const sel of list) {
+      const hit = el.closest(sel);
+      if (hit) return hit;
+    }
+    return null;
+  }
+
+  /** Whether `el` matches any selector of `list`. */
+  function matches(el, list) {
+    return list.some((sel) => el.matches(sel));
+  }
+
+  /**
+   * The text a person reads in `el`: text nodes in order, `<br>` as a newline, skipping scripts,
+   * the extension's own elements and any element `skip(el)` rejects. Trimmed at both ends only,
+   * so the engine's offsets point into exactly this string.
+   */
+  function text(el, skip) {
+    let out = '';
+    const walk = (node) => {
+      for (let c = node.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType === 3) {
+          out += c.data;
+        } else if (c.nodeType === 1) {
+          const name = c.localName;
+          if (name === 'br') {
+            out += '\n';
+            continue;
+          }
+          if (name === 'script' || name === 'style' || name === 'template' || name === 'noscript') continue;
+          if (OWN.has(name)) continue;
+          if (skip && skip(c)) continue;
+          walk(c);
+        }
+      }
+    };
+    walk(el);
+    return out.trim();
+  }
+
+  const jsonCache = new WeakMap();
+  /**
+   * The parsed JSON of every `<script>` matching `selector`, each parsed once per script element
+   * and text length (the page may replace the text). Bad JSON is skipped: it is the page's.
+   */
+  function embeddedJSON(doc, selector) {
+    const out = [];
+    for (const s of doc.querySelectorAll(selector)) {
+      const body = s.textContent;
+      const cached = jsonCache.get(s);
+      if (cached && cached.len === body.length) {
+        if (cached.value !== undefined) out.push(cached.value);
+        continue;
+      }
+      let value;
+      try {
+        value = JSON.parse(body);
+      } catch {
+        value = undefined;
+      }
+      jsonCache.set(s, { len: body.length, value });
+      if (value !== undefined) out.push(value);
+    }
+    return out;
+  }
+
+  /** Depth-first search of a JSON value for objects under key `key` (bounded depth). */
+  function findKey(value, key, limit = 40) {
+    const hits = [];
+    const stack = [[value, 0]];
+    while (stack.length) {
+      const [v, depth] = stack.pop();
+      if (!v || typeof v !== 'object' || depth > limit) continue;
+      if (Array.isArray(v)) {
+        for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], depth + 1]);
+        continue;
+      }
+      for (const k of Object.keys(v)) {
+        if (k === key) hits.push(v[k]);
+        else stack.push([v[k], depth + 1]);
+      }
+    }
+    return hits;
+  }
+
+  /** Which supported site a hostname is, or null. */
+  function siteOf(hostname) {
+    if (hostname === 'www.tiktok.com' || hostname === 'tiktok.com' || hostname === 'm.tiktok.com') return 'tiktok';
+    if (hostname === 'www.instagram.com' || hostname === 'instagram.com') return 'instagram';
+    return null;
+  }
+
+  CTS.dom = Object.freeze({ OWN, first, all, closest, matches, text, embeddedJSON, findKey, siteOf });
+})();

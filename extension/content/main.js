@@ -1,0 +1,216 @@
+// Wires the content script: the watcher hands roots to the site adapter, new or changed posts go
+// to the background in one `content/analyze` batch, verdicts come back as badges. A post node is
+// sent again only when what it shows changed (feeds recycle nodes); verdicts are cached by what
+// was sent, so a recycled node showing an earlier post gets its badge without a request. When the
+// extension is reloaded or updated under the page, everything stops quietly.
+(() => {
+  const CTS = globalThis.CTS;
+  const api = globalThis.browser ?? globalThis.chrome;
+  const site = CTS?.dom.siteOf(location.hostname);
+  if (!site || !api?.runtime?.id || CTS.running) return;
+  CTS.running = true;
+
+  const adapter = CTS.adapters[site];
+  const status = CTS.status.create(site, adapter, window);
+
+  /** A badge the page removes comes back this many times per post key, then no more. */
+  const REINSERT_LIMIT = 1;
+  /** Hard cap on badges placed for one key in this tab (guards against a page that loops). */
+  const PLACE_LIMIT = 20;
+  /** Verdicts kept (each is small); oldest dropped first. */
+  const CACHE_LIMIT = 3000;
+  /** Posts per message, so one huge rescan does not become one huge message. */
+  const BATCH_LIMIT = 100;
+
+  const lastSent = new WeakMap(); // post node → signature of what was last sent or shown
+  const verdicts = new Map(); // signature → {verdict, remembered, post}
+  const waiting = new Map(); // signature → entries waiting for its verdict
+  const nodeBadge = new WeakMap(); // post node → {host, sig, gaveUp}
+  const badgeOwner = new WeakMap(); // badge host → post node
+  const keyCounts = new Map(); // key → {reinserts, placements}
+  const hostData = new WeakMap(); // badge host → what the panel shows
+  let nextRequest = 1;
+  let stopped = false;
+  let watcher = null;
+
+  const signature = (e) => JSON.stringify([e.key, e.post.caption, e.post.author, e.post.labels]);
+
+  function invalidated(err) {
+    return !api.runtime?.id || /context invalidated|Extension context/i.test(String(err?.message ?? err));
+  }
+
+  /** The extension went away (reload, update, uninstall): stop observing, touch nothing more. */
+  function stop() {
+    if (stopped) return;
+    stopped = true;
+    watcher?.stop();
+    try {
+      api.runtime.onMessage.removeListener(onMessage);
+    } catch {
+      // the runtime is already gone
+    }
+  }
+
+  async function send(batch) {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (!api.runtime?.id) throw new Error('Extension context invalidated.');
+      try {
+        const reply = await api.runtime.sendMessage({ kind: 'content/analyze', batch });
+        if (reply?.ok && Array.isArray(reply.verdicts)) return reply.verdicts;
+        if (attempt === 1) throw new Error(reply?.error?.message ?? reply?.error ?? 'no reply from the background');
+      } catch (err) {
+        // The service worker may have been stopped mid-request: one retry (ARCHITECTURE.md).
+        if (invalidated(err) || attempt === 1) throw err;
+      }
+    }
+    return [];
+  }
+
+  function counts(key) {
+    let c = keyCounts.get(key);
+    if (!c) keyCounts.set(key, (c = { reinserts: 0, placements: 0 }));
+    return c;
+  }
+
+  function removeBadge(node) {
+    const rec = nodeBadge.get(node);
+    if (!rec) return;
+    nodeBadge.delete(node);
+    badgeOwner.delete(rec.host);
+    rec.host.remove();
+    if (CTS.panel.isOpen()) CTS.panel.close();
+  }
+
+  /** Shows (or keeps, or re-inserts once) the badge for entry `e` with cached result `r`. */
+  function place(e, sig, r) {
+    if (e.kind !== 'post') return;
+    const view = CTS.badge.view(r.verdict, r.remembered);
+    const rec = nodeBadge.get(e.node);
+    if (!view) {
+      removeBadge(e.node);
+      return;
+    }
+    const c = counts(e.key);
+    if (rec && rec.sig === sig) {
+      if (rec.host.isConnected && e.node.contains(rec.host)) return;
+      if (rec.gaveUp) return;
+      // The page's own re-render removed our badge.
+      c.reinserts += 1;
+      if (c.reinserts > REINSERT_LIMIT) {
+        rec.gaveUp = true;
+        return;
+      }
+    } else if (rec) {
+      removeBadge(e.node);
+    }
+    if (c.placements >= PLACE_LIMIT) return;
+    c.placements += 1;
+    const host = CTS.badge.create(document, openPanel);
+    CTS.badge.render(host, view);
+    host.dataset.key = e.key;
+    hostData.set(host, { verdict: r.verdict, post: r.post, remembered: r.remembered, view });
+    e.anchor.after(host);
+    nodeBadge.set(e.node, { host, sig, gaveUp: false });
+    badgeOwner.set(host, e.node);
+  }
+
+  function openPanel(host) {
+    const data = hostData.get(host);
+    if (data) CTS.panel.show(host, data);
+  }
+
+  function process(roots) {
+    if (stopped) return;
+    const entries = [];
+    const nodes = new Set();
+    for (const root of roots) {
+      for (const e of adapter.findPosts(root)) {
+        if (nodes.has(e.node)) continue;
+        nodes.add(e.node);
+        entries.push(e);
+      }
+    }
+    if (entries.length) status.noteFound(entries.length);
+    const batch = [];
+    const requested = new Map(); // request key → signature
+    for (const e of entries) {
+      const sig = signature(e);
+      const cached = verdicts.get(sig);
+      if (lastSent.get(e.node) === sig) {
+        if (cached) place(e, sig, cached);
+        continue;
+      }
+      lastSent.set(e.node, sig);
+      if (nodeBadge.get(e.node)?.sig !== sig) removeBadge(e.node);
+      if (cached) {
+        // Refresh its place in the cache (oldest-first eviction).
+        verdicts.delete(sig);
+        verdicts.set(sig, cached);
+        status.noteVerdict(e.key, cached.verdict.level, e.kind);
+        place(e, sig, cached);
+        continue;
+      }
+      if (!waiting.has(sig)) {
+        waiting.set(sig, []);
+        const key = String(nextRequest++);
+        requested.set(key, sig);
+        batch.push({ key, post: e.post });
+      }
+      waiting.get(sig).push(e);
+    }
+    for (let i = 0; i < batch.length; i += BATCH_LIMIT) {
+      const part = batch.slice(i, i + BATCH_LIMIT);
+      send(part).then(
+        (results) => receive(part, results, requested),
+        (err) => fail(part, requested, err),
+      );
+    }
+  }
+
+  function receive(part, results, requested) {
+    if (stopped) return;
+    const byKey = new Map(results.map((r) => [r.key, r]));
+    for (const { key, post } of part) {
+      const sig = requested.get(key);
+      const entries = waiting.get(sig) ?? [];
+      waiting.delete(sig);
+      const r = byKey.get(key);
+      if (!r?.verdict) {
+        for (const e of entries) if (lastSent.get(e.node) === sig) lastSent.delete(e.node);
+        continue;
+      }
+      const result = { verdict: r.verdict, remembered: r.remembered ?? null, post };
+      verdicts.set(sig, result);
+      if (verdicts.size > CACHE_LIMIT) verdicts.delete(verdicts.keys().next().value);
+      for (const e of entries) {
+        status.noteVerdict(e.key, r.verdict.level, e.kind);
+        if (lastSent.get(e.node) === sig && e.node.isConnected) place(e, sig, result);
+      }
+    }
+  }
+
+  function fail(part, requested, err) {
+    for (const { key } of part) {
+      const sig = requested.get(key);
+      for (const e of waiting.get(sig) ?? []) if (lastSent.get(e.node) === sig) lastSent.delete(e.node);
+      waiting.delete(sig);
+    }
+    if (invalidated(err)) stop();
+  }
+
+  function onMessage(msg, sender, sendResponse) {
+    if (sender?.id !== api.runtime.id || msg?.kind !== 'popup/status') return undefined;
+    sendResponse(status.snapshot());
+    return undefined;
+  }
+
+  api.runtime.onMessage.addListener(onMessage);
+  watcher = CTS.watcher.watch(window, {
+    process,
+    navigated: () => {
+      status.navigated();
+      CTS.panel.close();
+    },
+    ownerOf: (host) => badgeOwner.get(host) ?? null,
+  });
+})();

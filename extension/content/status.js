@@ -1,0 +1,52 @@
+// Counts and the layout self-check the toolbar popup shows. A supported page where no post or
+// profile can be found is reported as "layout not recognised" instead of failing silently
+// (platforms.md: layouts change every few months and roll out in stages).
+(() => {
+  const CTS = (globalThis.CTS ??= {});
+
+  /** How long a post page may take to show its first post before it counts as unrecognised. */
+  const GRACE_MS = 3000;
+
+  function create(site, adapter, win) {
+    const checked = new Set();
+    const flagged = new Set();
+    let found = 0;
+    let since = win.performance.now();
+
+    return {
+      /** A navigation started a new page: the self-check starts over; counts stay per tab. */
+      navigated() {
+        found = 0;
+        since = win.performance.now();
+      },
+      /** `n` posts or profiles were read on this page. */
+      noteFound(n) {
+        found += n;
+      },
+      /** A verdict arrived for a post (creator entries are not posts and are not counted). */
+      noteVerdict(key, level, kind) {
+        if (kind !== 'post') return;
+        checked.add(key);
+        if (level && level !== 'none') flagged.add(key);
+        else flagged.delete(key);
+      },
+      /**
+       * The reply to `popup/status`: `recognised` is true once anything was read, false when a
+       * page that should show posts has content but none was read after the grace period, and
+       * null while still waiting (or on pages that show no posts, with `postPage` false).
+       */
+      snapshot() {
+        const doc = win.document;
+        const postPage = adapter.isPostPage(win.location);
+        let recognised = null;
+        if (found > 0) recognised = true;
+        else if (postPage && win.performance.now() - since >= GRACE_MS && (doc.body?.textContent ?? '').trim().length > 0) {
+          recognised = false;
+        }
+        return { site, postPage, recognised, checked: checked.size, flagged: flagged.size };
+      },
+    };
+  }
+
+  CTS.status = Object.freeze({ create, GRACE_MS });
+})();

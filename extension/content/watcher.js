@@ -1,0 +1,109 @@
+// One MutationObserver for the page. Its callback only queues (added roots, changed caption
+// text, a badge the page removed); the work happens once per idle period (or animation frame),
+// as uBlock's domWatcher does. Above ~1000 queued roots the document is rescanned instead
+// (Dark Reader does the same). Client-side navigation is noticed by a location check in each
+// batch and on popstate.
+(() => {
+  const CTS = (globalThis.CTS ??= {});
+
+  /** Above this many queued roots, one rescan of the document is cheaper than each root. */
+  const RESCAN_ABOVE = 1000;
+
+  /**
+   * Starts watching `win.document`. `hooks.process(roots)` gets the roots to read (the document
+   * itself after navigation or overflow); `hooks.navigated(href)` runs first when the address
+   * changed; `hooks.ownerOf(el)` maps one of our badges the page removed to the node to recheck.
+   * Returns `{stop, flushNow}`.
+   */
+  function watch(win, hooks) {
+    const doc = win.document;
+    const OWN = CTS.dom.OWN;
+    let queue = new Set();
+    let rescan = true; // the first batch reads the whole page
+    let scheduled = false;
+    let stopped = false;
+    let href = win.location.href;
+
+    const isOwn = (n) => n.nodeType === 1 && OWN.has(n.localName);
+
+    const schedule = () => {
+      if (scheduled || stopped) return;
+      scheduled = true;
+      if (typeof win.requestIdleCallback === 'function') win.requestIdleCallback(flush, { timeout: 150 });
+      else win.requestAnimationFrame(flush);
+    };
+
+    const add = (node) => {
+      if (rescan || !node) return;
+      queue.add(node);
+      if (queue.size > RESCAN_ABOVE) {
+        rescan = true;
+        queue = new Set();
+      }
+    };
+
+    const observer = new win.MutationObserver((mutations) => {
+      for (const m of mutations) {
+        if (m.type === 'characterData') {
+          add(m.target.parentElement);
+          continue;
+        }
+        for (const n of m.addedNodes) {
+          if (n.nodeType === 1) {
+            if (!isOwn(n)) add(n);
+          } else if (n.nodeType === 3) {
+            add(n.parentElement);
+          }
+        }
+        for (const n of m.removedNodes) {
+          if (isOwn(n)) add(hooks.ownerOf(n));
+        }
+        if (m.removedNodes.length && m.target.nodeType === 1 && !isOwn(m.target)) {
+          // Text removed from a caption (placeholder emptied, caption shortened) changes it too.
+          if (!m.addedNodes.length) add(m.target);
+        }
+      }
+      schedule();
+    });
+
+    function flush() {
+      scheduled = false;
+      if (stopped) return;
+      if (win.location.href !== href) {
+        href = win.location.href;
+        rescan = true;
+        hooks.navigated(href);
+      }
+      let roots;
+      if (rescan) {
+        roots = [doc];
+        rescan = false;
+        queue = new Set();
+      } else {
+        roots = Array.from(queue).filter((n) => n.isConnected);
+        queue = new Set();
+      }
+      if (roots.length) hooks.process(roots);
+    }
+
+    const onPop = () => schedule();
+    win.addEventListener('popstate', onPop);
+    observer.observe(doc.documentElement, { childList: true, subtree: true, characterData: true });
+    schedule();
+
+    return {
+      stop() {
+        stopped = true;
+        observer.disconnect();
+        win.removeEventListener('popstate', onPop);
+      },
+      /** Queues a full rescan (e.g. after the extension's settings changed). */
+      rescan() {
+        rescan = true;
+        schedule();
+      },
+    };
+  }
+
+  CTS.watcher = Object.freeze({ watch, RESCAN_ABOVE });
+})();
