@@ -1,0 +1,287 @@
+//! The hashtag word list (`crate/data/hashtag_words.txt`) as a trie, built once, and the
+//! segmentation of one hashtag into words with the fewest pieces.
+
+use std::sync::OnceLock;
+
+/// The embedded list; its header documents the format.
+const WORD_LIST: &str = include_str!("../../data/hashtag_words.txt");
+
+/// Longest hashtag part (in chars) the splitter segments; longer ones are left whole, which bounds
+/// the work per tag and lets the tables below live on the stack.
+pub(super) const MAX_TAG: usize = 64;
+
+/// Cost of a case piece taken whole without being a known word: above any all-known cover of
+/// a tag of `MAX_TAG` chars, so known words always win.
+const UNKNOWN_PIECE: u16 = MAX_TAG as u16 + 1;
+
+/// Longest acronym joined from single letters.
+pub(super) const MAX_ACRONYM: usize = 8;
+
+/// One trie node: its children by ASCII lowercase letter and whether a word ends here.
+#[derive(Debug, Default)]
+struct Node {
+    children: Vec<(u8, u32)>,
+    terminal: bool,
+}
+
+/// The parsed word list.
+#[derive(Debug)]
+pub(super) struct Words {
+    nodes: Vec<Node>,
+    acronyms: Vec<&'static str>,
+}
+
+/// The list, parsed on first use.
+pub(super) fn words() -> &'static Words {
+    static WORDS: OnceLock<Words> = OnceLock::new();
+    WORDS.get_or_init(|| Words::parse(WORD_LIST))
+}
+
+/// Whether a list entry is usable: lowercase ASCII letters only (the folded text has no accents).
+fn valid_entry(word: &str) -> bool {
+    !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+impl Words {
+    /// Parses the list format described at the top of `hashtag_words.txt`. Entries that are not
+    /// lowercase ASCII words are skipped (a test checks the shipped file has none).
+    fn parse(text: &'static str) -> Words {
+        let mut words = Words {
+            nodes: vec![Node::default()],
+            acronyms: Vec::new(),
+        };
+        let mut in_acronyms = false;
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match line {
+                "[words]" => in_acronyms = false,
+                "[acronyms]" => in_acronyms = true,
+                word if valid_entry(word) => {
+                    words.insert(word);
+                    if in_acronyms && word.len() <= MAX_ACRONYM {
+                        words.acronyms.push(word);
+                    }
+                }
+                _ => {}
+            }
+        }
+        words
+    }
+
+    fn insert(&mut self, word: &str) {
+        let mut node = 0usize;
+        for b in word.bytes() {
+            node = match self.child(node, b) {
+                Some(next) => next,
+                None => {
+                    let next = self.nodes.len();
+                    self.nodes.push(Node::default());
+                    self.nodes[node].children.push((b, next as u32));
+                    next
+                }
+            };
+        }
+        self.nodes[node].terminal = true;
+    }
+
+    fn child(&self, node: usize, b: u8) -> Option<usize> {
+        self.nodes[node]
+            .children
+            .iter()
+            .find(|&&(label, _)| label == b)
+            .map(|&(_, next)| next as usize)
+    }
+
+    /// Whether `letters` (ASCII lowercase) is in the acronym list.
+    pub(super) fn is_acronym(&self, letters: &[u8]) -> bool {
+        self.acronyms.iter().any(|a| a.as_bytes() == letters)
+    }
+
+    /// Whether `word` is a hashtag word (or acronym).
+    #[cfg(test)]
+    pub(super) fn contains(&self, word: &str) -> bool {
+        let mut node = 0;
+        for b in word.bytes() {
+            match self.child(node, b) {
+                Some(next) => node = next,
+                None => return false,
+            }
+        }
+        self.nodes[node].terminal
+    }
+
+    /// Splits one hashtag part (`chars`, already lowercased) into words. `upper[i]` says whether
+    /// char `i` was a capital before lowercasing; case changes ("TraumaResponse", "ADHDTikTok")
+    /// mark pieces that may stand as words even when unknown. Tokens are known words (cost 1),
+    /// maximal digit runs (cost 1) and whole case pieces that are not known words (cost
+    /// `UNKNOWN_PIECE`, more than any cover by known words); the cheapest cover wins, so an all-lowercase tag is split only when known words cover all of
+    /// it ("#adhdtiktok"), and "#ad" or "#adhd" stay whole.
+    ///
+    /// Writes the start index of every word after the first into `cuts` and returns
+    /// `(number of cuts, every token is a known word or number)`.
+    pub(super) fn segment(
+        &self,
+        chars: &[char],
+        upper: &[bool],
+        cuts: &mut [u8; MAX_TAG],
+    ) -> (usize, bool) {
+        let n = chars.len();
+        if n == 0 || n > MAX_TAG || upper.len() != n {
+            return (0, false);
+        }
+        const INF: u16 = u16::MAX;
+        let mut cost = [INF; MAX_TAG + 1];
+        let mut prev = [0u8; MAX_TAG + 1];
+        let mut known = [false; MAX_TAG + 1];
+        cost[0] = 0;
+        let mut relax = |cost: &mut [u16; MAX_TAG + 1], to: usize, c: u16, from: usize, k: bool| {
+            if c < cost[to] {
+                cost[to] = c;
+                prev[to] = from as u8;
+                known[to] = k;
+            }
+        };
+        for i in 0..n {
+            if cost[i] == INF {
+                continue;
+            }
+            let here = cost[i];
+            if chars[i].is_ascii_digit() {
+                if i == 0 || !chars[i - 1].is_ascii_digit() {
+                    let end = (i..n).find(|&k| !chars[k].is_ascii_digit()).unwrap_or(n);
+                    relax(&mut cost, end, here + 1, i, true);
+                }
+            } else {
+                let mut node = 0usize;
+                for (k, &c) in chars.iter().enumerate().skip(i) {
+                    if !c.is_ascii_lowercase() {
+                        break;
+                    }
+                    match self.child(node, c as u8) {
+                        Some(next) => node = next,
+                        None => break,
+                    }
+                    if self.nodes[node].terminal {
+                        relax(&mut cost, k + 1, here + 1, i, true);
+                    }
+                }
+            }
+            if i == 0 || case_boundary(chars, upper, i) {
+                let end = (i + 1..n)
+                    .find(|&k| case_boundary(chars, upper, k))
+                    .unwrap_or(n);
+                relax(&mut cost, end, here + UNKNOWN_PIECE, i, false);
+            }
+        }
+        // Walk back from the end, collecting the cuts in reverse.
+        let mut all_known = true;
+        let mut count = 0;
+        let mut at = n;
+        while at > 0 {
+            all_known &= known[at];
+            let from = prev[at] as usize;
+            if from > 0 {
+                cuts[count] = from as u8;
+                count += 1;
+            }
+            at = from;
+        }
+        cuts[..count].reverse();
+        (count, all_known)
+    }
+}
+
+/// Whether a new case piece starts at `i`: a capital after a small letter ("trauma|Response"),
+/// or the last capital of a run that a small letter follows ("ADHD|Tik").
+fn case_boundary(chars: &[char], upper: &[bool], i: usize) -> bool {
+    if i == 0 || i >= chars.len() || !upper[i] || !chars[i - 1].is_alphabetic() {
+        return false;
+    }
+    if !upper[i - 1] {
+        return true;
+    }
+    i + 1 < chars.len() && chars[i + 1].is_alphabetic() && !upper[i + 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(tag: &str) -> String {
+        let chars: Vec<char> = tag.chars().flat_map(char::to_lowercase).collect();
+        let upper: Vec<bool> = tag.chars().map(char::is_uppercase).collect();
+        let mut cuts = [0u8; MAX_TAG];
+        let (n, _) = words().segment(&chars, &upper, &mut cuts);
+        let mut out = String::new();
+        for (i, c) in chars.iter().enumerate() {
+            if cuts[..n].contains(&(i as u8)) {
+                out.push(' ');
+            }
+            out.push(*c);
+        }
+        out
+    }
+
+    #[test]
+    fn shipped_list_is_clean() {
+        let mut seen = std::collections::HashSet::new();
+        let mut section = "";
+        for line in WORD_LIST.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line.starts_with('[') {
+                assert!(
+                    line == "[words]" || line == "[acronyms]",
+                    "unknown section {line}"
+                );
+                section = line;
+                continue;
+            }
+            assert!(!section.is_empty(), "{line} comes before any section");
+            assert!(valid_entry(line), "not a lowercase ASCII word: {line:?}");
+            assert!(seen.insert(line), "listed twice: {line}");
+            // Never listed: they would make "#ad" come out of other tags.
+            assert!(
+                line != "ad" && line != "ads",
+                "{line} must not be a hashtag word"
+            );
+        }
+        assert!(seen.len() > 300, "only {} words", seen.len());
+        let w = words();
+        for word in [
+            "adhd", "autism", "trauma", "response", "salud", "mental", "tiktok",
+        ] {
+            assert!(w.contains(word), "{word} missing");
+        }
+        assert!(w.is_acronym(b"adhd") && w.is_acronym(b"ptsd") && w.is_acronym(b"lcsw"));
+        assert!(!w.is_acronym(b"iam") && !w.is_acronym(b"trauma"));
+    }
+
+    #[test]
+    fn splits_known_compounds_only() {
+        assert_eq!(split("adhdtiktok"), "adhd tiktok");
+        assert_eq!(split("saludmental"), "salud mental");
+        assert_eq!(split("mentalhealthmatters"), "mental health matters");
+        assert_eq!(split("adhdinwomen"), "adhd in women");
+        assert_eq!(split("adhd4life"), "adhd 4 life");
+        assert_eq!(split("adhd"), "adhd");
+        assert_eq!(split("ad"), "ad");
+        assert_eq!(split("antiquesxyz"), "antiquesxyz");
+        assert_eq!(split("adhdzxqy"), "adhdzxqy");
+        assert_eq!(split("112233"), "112233");
+    }
+
+    #[test]
+    fn case_changes_mark_pieces() {
+        assert_eq!(split("TraumaResponse"), "trauma response");
+        assert_eq!(split("ADHDTikTok"), "adhd tiktok");
+        assert_eq!(split("ADHDinWomen"), "adhd in women");
+        assert_eq!(split("ZxqyHealth"), "zxqy health");
+        assert_eq!(split("ADHD"), "adhd");
+        assert_eq!(split("AD"), "ad");
+    }
+}
