@@ -3,6 +3,7 @@
 //! language it uses (with UTF-16 spans into the original text), and which credential the creator
 //! shows. Pure Rust: the browser bindings live in `wasm.rs` only.
 
+pub mod normalize;
 pub mod post;
 pub mod rules;
 pub mod verdict;
