@@ -82,6 +82,25 @@ pub fn slice_utf16(s: &str, start: usize, end: usize) -> &str {
     &s[from..to]
 }
 
+/// One rule (or keyword) match before overlapping findings are merged: what
+/// [`Analyzer::matches`] returns to explain a verdict, and what the rule-example test checks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleMatch {
+    /// Rule id, or `user.<category>`.
+    pub rule: String,
+    /// Which text.
+    pub field: Field,
+    /// For labels, which one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_index: Option<usize>,
+    /// UTF-16 offsets into the original field.
+    pub start: usize,
+    /// End offset, exclusive.
+    pub end: usize,
+    /// The original text of the span.
+    pub text: String,
+}
+
 /// Everything read so far from one post.
 #[derive(Default)]
 struct Acc {
@@ -89,6 +108,8 @@ struct Acc {
     topics: Vec<TopicMention>,
     credentials: Reader,
     truncated: bool,
+    /// Filled only for [`Analyzer::matches`].
+    raw: Option<Vec<RuleMatch>>,
 }
 
 impl Analyzer {
@@ -135,8 +156,30 @@ impl Analyzer {
         self.analyze_with(post, true)
     }
 
-    fn analyze_with(&self, post: &Post, naive: bool) -> Verdict {
-        let mut acc = Acc::default();
+    /// Every rule and keyword that matched, before overlapping findings of one category are
+    /// merged (after `unless` and ignored phrases), in field then offset order: why a verdict
+    /// says what it says, and proof that a rule fired even when a longer finding covers it.
+    pub fn matches(&self, post: &Post) -> Vec<RuleMatch> {
+        let mut acc = Acc {
+            raw: Some(Vec::new()),
+            ..Acc::default()
+        };
+        self.read_post(post, false, &mut acc);
+        let mut raw = acc.raw.unwrap_or_default();
+        raw.sort_by(|a, b| {
+            (a.field, a.label_index, a.start, a.end, &a.rule).cmp(&(
+                b.field,
+                b.label_index,
+                b.start,
+                b.end,
+                &b.rule,
+            ))
+        });
+        raw.dedup();
+        raw
+    }
+
+    fn read_post(&self, post: &Post, naive: bool, acc: &mut Acc) {
         let mut hits = Vec::new();
         let a = &post.author;
         let fields = [
@@ -147,14 +190,19 @@ impl Analyzer {
         ];
         for (field, text) in fields {
             if let Some(text) = text.filter(|t| !t.is_empty()) {
-                self.read_field(field, None, text, naive, &mut hits, &mut acc);
+                self.read_field(field, None, text, naive, &mut hits, acc);
             }
         }
         for (i, label) in post.labels.iter().enumerate() {
             if !label.is_empty() {
-                self.read_field(Field::Label, Some(i), label, naive, &mut hits, &mut acc);
+                self.read_field(Field::Label, Some(i), label, naive, &mut hits, acc);
             }
         }
+    }
+
+    fn analyze_with(&self, post: &Post, naive: bool) -> Verdict {
+        let mut acc = Acc::default();
+        self.read_post(post, naive, &mut acc);
         let findings = resolve_findings(acc.findings);
         let topics = resolve_topics(acc.topics);
         let (credentials, credential_status) = acc.credentials.finish();
@@ -211,6 +259,10 @@ impl Analyzer {
         } else {
             self.matcher.scan(field, folded.text(), cased_text, hits);
         }
+        let is_profile = matches!(field, Field::Name | Field::Handle | Field::Bio);
+        if is_profile {
+            acc.credentials.scan_field(field, &folded, original);
+        }
         if hits.is_empty() {
             return;
         }
@@ -222,7 +274,6 @@ impl Analyzer {
             .map(|(s, e)| folded.to_original(s, e))
             .collect();
         let catalog = rules::catalog();
-        let is_profile = matches!(field, Field::Name | Field::Handle | Field::Bio);
         for hit in hits.iter() {
             let norm = if hit.cased {
                 cased.as_ref().expect("cased hits come from the cased text")
@@ -259,6 +310,19 @@ impl Analyzer {
                 continue;
             }
             let span_text = slice_utf16(original, start, end).to_string();
+            if let Some(raw) = acc.raw.as_mut() {
+                raw.push(RuleMatch {
+                    rule: match rule {
+                        Some(r) => r.id.clone(),
+                        None => format!("user.{}", category_name(category)),
+                    },
+                    field,
+                    label_index,
+                    start,
+                    end,
+                    text: span_text.clone(),
+                });
+            }
             if let Some(info) = cred_info {
                 acc.credentials.push(Candidate {
                     info,
@@ -312,9 +376,6 @@ impl Analyzer {
                 text: span_text,
                 note,
             });
-        }
-        if is_profile {
-            acc.credentials.scan_field(field, &folded, original);
         }
     }
 }

@@ -3,6 +3,11 @@
 //! language it uses (with UTF-16 spans into the original text), and which credential the creator
 //! shows. Pure Rust: the browser bindings live in `wasm.rs` only.
 
+pub mod analyzer;
+pub mod config;
+pub mod credentials;
+pub mod level;
+pub mod matcher;
 pub mod normalize;
 pub mod post;
 pub mod rules;
