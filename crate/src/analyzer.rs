@@ -426,7 +426,7 @@ fn resolve_topics(mut topics: Vec<TopicMention>) -> Vec<TopicMention> {
             Some(_) => {}
         }
     }
-    kept.sort_by(|a, b| (a.field, a.start, a.end).cmp(&(b.field, b.start, b.end)));
+    kept.sort_by_key(|t| (t.field, t.start, t.end));
     kept
 }
 

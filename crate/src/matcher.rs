@@ -529,8 +529,9 @@ pub fn whole_word(text: &str, start: usize, end: usize) -> bool {
     let last = text[start..end].chars().next_back();
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
-    !(first.is_some_and(is_word) && before.is_some_and(is_word))
-        && !(last.is_some_and(is_word) && after.is_some_and(is_word))
+    let glued_before = first.is_some_and(is_word) && before.is_some_and(is_word);
+    let glued_after = last.is_some_and(is_word) && after.is_some_and(is_word);
+    !glued_before && !glued_after
 }
 
 /// Byte offset `n` characters before `at` (or 0).
