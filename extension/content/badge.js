@@ -59,27 +59,22 @@ button { --chip-bg: #1f2937; --chip-fg: #ffffff; }
     return sheet;
   }
 
-  // The tag: `cts-badge`, unless the page already owns that name (then a suffixed one).
+  // The tag: `cts-badge`, unless the page already owns that name (then a suffixed one). The name
+  // is never defined from here: Chrome's isolated world has no `customElements` at all, and in
+  // Firefox an element defined by a content script belongs to the script's compartment, so the
+  // page's own code (React reconciling its children, or a test) gets "Permission denied" when it
+  // touches it. An undefined element with a valid custom-element name still takes a shadow root.
   let tag = null;
   function tagName(doc) {
     if (tag) return tag;
-    const registry = globalThis.customElements ?? null; // null in Chrome's isolated world
     let name = 'cts-badge';
-    let taken = false;
+    let taken;
     try {
-      taken = !!registry?.get(name) || !!doc.createElement(name).shadowRoot;
+      taken = !!globalThis.customElements?.get(name) || !!doc.createElement(name).shadowRoot;
     } catch {
       taken = true;
     }
     if (taken) name = `cts-badge-${Math.random().toString(36).slice(2, 10)}`;
-    if (registry && !registry.get(name)) {
-      try {
-        registry.define(name, class extends HTMLElement {});
-      } catch {
-        // Firefox content scripts may refuse a definition from the isolated world; an undefined
-        // element with a valid custom-element name still takes a shadow root.
-      }
-    }
     tag = name;
     CTS.dom.OWN.add(name);
     return name;
@@ -89,8 +84,17 @@ button { --chip-bg: #1f2937; --chip-fg: #ffffff; }
 
   /** A new, empty badge for `doc`; `onActivate(host)` runs on click or keyboard activation. */
   function create(doc, onActivate) {
-    const host = doc.createElement(tagName(doc));
-    const root = host.attachShadow({ mode: 'open' });
+    let host = doc.createElement(tagName(doc));
+    let root;
+    try {
+      root = host.attachShadow({ mode: 'open' });
+    } catch {
+      // The page defined our name after we chose it (its element has a shadow root already).
+      tag = `cts-badge-${Math.random().toString(36).slice(2, 10)}`;
+      CTS.dom.OWN.add(tag);
+      host = doc.createElement(tag);
+      root = host.attachShadow({ mode: 'open' });
+    }
     root.adoptedStyleSheets = [sheetFor(doc)];
     const button = doc.createElement('button');
     button.type = 'button';

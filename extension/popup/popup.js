@@ -2,7 +2,7 @@
 // (`popup/status`) and says it plainly: supported site or not, layout recognised or not, how
 // many posts were checked and flagged. Needs no "tabs" permission: `tabs.query` gives the active
 // tab's id, and its URL only on the two sites the extension has host access to.
-// Tests (and the demo) may name the tab: `popup.html?tabId=<id>`.
+// Tests (and the demo) may name the tab: `popup.html?tabId=<id>` or `?tabUrl=<match pattern>`.
 
 const api = globalThis.browser ?? globalThis.chrome;
 const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
@@ -16,10 +16,19 @@ document.documentElement.lang = api.i18n.getUILanguage?.() || 'en';
 const $ = (id) => document.getElementById(id);
 
 async function targetTab() {
-  const asked = new URLSearchParams(location.search).get('tabId');
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('tabId');
   if (asked !== null) {
     if (!/^\d+$/.test(asked)) throw new Error(`tabId must be a number, got "${asked}"`);
     return { id: Number(asked), url: undefined };
+  }
+  // Tests in Firefox cannot learn a tab id from WebDriver: they name the tab by its address
+  // (a match pattern on the two sites, which the host permissions let the popup see).
+  const byUrl = params.get('tabUrl');
+  if (byUrl !== null) {
+    const [tab] = await api.tabs.query({ url: byUrl });
+    if (!tab) throw new Error(`no tab open at ${byUrl}`);
+    return tab;
   }
   const [tab] = await api.tabs.query({ active: true, currentWindow: true });
   return tab;

@@ -86,21 +86,35 @@
     return labels;
   }
 
+  const stateCache = new WeakMap(); // parsed state object → its shortcode map
   /** The first-page feed state: shortcode → {caption, full name, paid partnership}. */
   function embedded(doc) {
     const map = new Map();
     for (const data of dom.embeddedJSON(doc, S.state)) {
-      for (const conn of dom.findKey(data, S.stateFeedKey)) {
-        for (const edge of conn?.edges ?? []) {
-          const m = edge?.node?.media;
-          if (m?.code) {
-            map.set(m.code, {
-              caption: m.caption?.text ?? '',
-              username: m.user?.username ?? '',
-              fullName: m.user?.full_name ?? '',
-              paid: m.is_paid_partnership === true,
-            });
-          }
+      if (!data || typeof data !== 'object') continue;
+      let part = stateCache.get(data);
+      if (!part) {
+        part = stateOf(data);
+        stateCache.set(data, part);
+      }
+      for (const [k, v] of part) map.set(k, v);
+    }
+    return map;
+  }
+
+  /** The posts one parsed state holds (searched once per script: the state can be large). */
+  function stateOf(data) {
+    const map = new Map();
+    for (const conn of dom.findKey(data, S.stateFeedKey)) {
+      for (const edge of conn?.edges ?? []) {
+        const m = edge?.node?.media;
+        if (m?.code) {
+          map.set(m.code, {
+            caption: m.caption?.text ?? '',
+            username: m.user?.username ?? '',
+            fullName: m.user?.full_name ?? '',
+            paid: m.is_paid_partnership === true,
+          });
         }
       }
     }
