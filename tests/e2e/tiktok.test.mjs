@@ -73,6 +73,20 @@ for (const name of BROWSERS) {
       await br.screenshot(path.join(REPO, 'dist/screenshots', `feed-${name}.png`));
     });
 
+    test('the background service worker stopped under the page: the next post still gets its badge', async (t) => {
+      if (!br.stopBackground) {
+        t.skip('Firefox keeps its background page alive during the test');
+        return;
+      }
+      await br.stopBackground();
+      await br.evaluate(() => {
+        document.querySelector('article[data-scroll-index="5"] [data-e2e="desc-span-0_-1"]').firstChild.data = 'Tell me you have ADHD without telling me. 5 signs you have ADHD ';
+      });
+      await br.waitFor(() => document.querySelector('article[data-scroll-index="5"] cts-badge'), null, 'a badge after the worker restarted');
+      const [b] = await br.evaluate(badgesIn, 'article[data-scroll-index="5"]');
+      assert.equal(b.primary, 'Check the source');
+    });
+
     test('clicking a badge opens the panel: highlighted phrase, its note; Esc returns focus', async () => {
       await br.click(() => document.querySelector('article[data-scroll-index="0"] cts-badge').shadowRoot.querySelector('button'));
       await br.waitFor(() => document.querySelector('cts-panel')?.shadowRoot?.querySelector('[role="dialog"]'), null, 'the panel');

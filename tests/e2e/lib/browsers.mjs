@@ -76,6 +76,8 @@ async function chromiumDriver() {
         await ext.close();
       }
     },
+    /** Stops the background service worker as Chrome does when idle (null where not possible). */
+    stopBackground: () => b.stopServiceWorker(),
     offSite: () => b.aborted.filter((u) => !/^https:\/\/www\.(tiktok|instagram)\.com\//.test(u)),
     close: () => b.close(),
   };
@@ -157,6 +159,8 @@ async function firefoxDriver() {
         await driver.switchTo().window(mainHandle);
       }
     },
+    // Firefox keeps the background page while a test runs; there is no stop to simulate.
+    stopBackground: null,
     // Firefox's own services (remote settings, add-on metadata) knock on the refusing proxy
     // whatever the extension does; anything else was the extension or the page.
     offSite: () => [...b.blocked].filter((h) => !/(^|\.)(mozilla\.(com|net|org)|firefox\.com)(:\d+)?(\/|$)/.test(h.replace(/^https?:\/\//, ''))),
