@@ -12,3 +12,5 @@ pub mod normalize;
 pub mod post;
 pub mod rules;
 pub mod verdict;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
