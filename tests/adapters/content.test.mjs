@@ -1,0 +1,145 @@
+// The content script's pure parts in a real browser page (headless Chromium, no extension): the
+// badge's wording for every level and credential status, the panel's highlighting from UTF-16
+// offsets (emoji, combining marks, overlaps, offsets past the end), and text reading with <br>.
+// Strings come from the shipped English _locales through a stand-in for chrome.i18n.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const FILES = ['selectors.js', 'dom.js', 'adapters/tiktok.js', 'adapters/instagram.js', 'badge.js', 'panel.js', 'status.js', 'watcher.js'];
+const source = FILES.map((f) => readFileSync(path.join(repo, 'extension/content', f), 'utf8')).join('\n;\n');
+const messages = JSON.parse(readFileSync(path.join(repo, 'extension/_locales/en/messages.json'), 'utf8'));
+
+const DAY = 86400000;
+
+describe('content script parts', () => {
+  let browser;
+  let page;
+
+  before(async () => {
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+    page = await browser.newPage();
+    await page.setContent('<!doctype html><html><body></body></html>');
+    // chrome.i18n as the browser implements it: named placeholders filled from $1, $2….
+    await page.evaluate((msgs) => {
+      globalThis.chrome = {
+        i18n: {
+          getUILanguage: () => 'en',
+          getMessage(key, subs) {
+            const m = msgs[key];
+            if (!m) return '';
+            const list = subs === undefined ? [] : Array.isArray(subs) ? subs : [subs];
+            let s = m.message;
+            for (const [name, ph] of Object.entries(m.placeholders ?? {})) {
+              const value = ph.content.replace(/\$(\d)/g, (_, d) => list[Number(d) - 1] ?? '');
+              s = s.replace(new RegExp(`\\$${name}\\$`, 'gi'), value);
+            }
+            return s;
+          },
+        },
+      };
+    }, messages);
+    await page.evaluate(source);
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  const view = (verdict, remembered, now) => page.evaluate(([v, r, n]) => globalThis.CTS.badge.view(v, r, n), [verdict, remembered, now]);
+  const finding = (category, text = 'x') => ({ category, kind: 'k', rule: 'r', field: 'caption', start: 0, end: text.length, text, note: 'n' });
+  const lcsw = { id: 'us.lcsw', text: 'LCSW', field: 'bio', start: 0, end: 4, title: 'Licensed Clinical Social Worker', kind: 'licence', country: 'US', board: 'b', verify: [], status: 'licensed' };
+
+  test('no badge for level none', async () => {
+    assert.equal(await view({ level: 'none', findings: [], credentials: [] }), null);
+  });
+
+  test('warning without credentials', async () => {
+    const v = await view({ level: 'warning', credential_status: 'none', findings: [finding('diagnostic')], credentials: [] });
+    assert.equal(v.tone, 'warning');
+    assert.equal(v.primary, 'Check the source');
+    assert.equal(v.secondary, 'No credentials shown');
+    assert.equal(v.label, 'Check the source: diagnostic language, No credentials shown');
+    assert.equal(v.sponsored, false);
+  });
+
+  test('caution, sponsored, claimed title, non-clinical title', async () => {
+    const sponsored = await view({ level: 'caution', credential_status: 'claimed_unverified', findings: [finding('treatment_claim'), finding('sponsorship')], credentials: [{ ...lcsw, text: 'therapist', status: 'claimed_unverified', field: 'name' }] });
+    assert.equal(sponsored.tone, 'caution');
+    assert.equal(sponsored.secondary, 'Claimed title, not verified');
+    assert.equal(sponsored.sponsored, true);
+    assert.equal(sponsored.label, 'Check the source: treatment claims, Claimed title, not verified, sponsored');
+    const coach = await view({ level: 'warning', credential_status: 'non_clinical', findings: [finding('diagnostic')], credentials: [{ ...lcsw, text: 'life coach', status: 'non_clinical', field: 'bio' }] });
+    assert.equal(coach.secondary, 'Life coach, not a clinician');
+  });
+
+  test('licensed, remembered from the bio three days ago', async () => {
+    const now = Date.parse('2026-11-26T12:00:00Z');
+    const v = await view(
+      { level: 'caution', credential_status: 'licensed', findings: [finding('diagnostic')], credentials: [lcsw] },
+      { field: 'bio', seen: new Date(now - 3 * DAY).toISOString() },
+      now,
+    );
+    assert.equal(v.secondary, 'Licensed: LCSW');
+    assert.equal(v.where, 'in their bio, seen 3 days ago');
+    assert.match(v.label, /Licensed: LCSW, in their bio, seen 3 days ago$/);
+    const fresh = await view({ level: 'caution', credential_status: 'licensed', findings: [], credentials: [lcsw] }, { field: 'bio', seen: new Date(now).toISOString() }, now);
+    assert.equal(fresh.where, 'in their bio, seen today');
+    // Not remembered (the bio was on the page): no "seen".
+    const shown = await view({ level: 'caution', credential_status: 'licensed', findings: [], credentials: [lcsw] }, null, now);
+    assert.equal(shown.where, '');
+  });
+
+  test('info is neutral; support is calm and says nothing else', async () => {
+    const info = await view({ level: 'info', credential_status: 'none', findings: [finding('lived_experience')], credentials: [] });
+    assert.deepEqual([info.tone, info.primary, info.secondary], ['info', 'Mental health', '']);
+    const support = await view({ level: 'support', credential_status: 'none', findings: [finding('crisis'), finding('sponsorship')], credentials: [] });
+    assert.deepEqual([support.tone, support.primary, support.secondary, support.sponsored, support.label], ['support', 'Support is available', '', false, 'Support is available']);
+  });
+
+  /** The highlighted caption as [text, marked] runs. */
+  const runs = (text, spans) =>
+    page.evaluate(([t, s]) => {
+      const frag = globalThis.CTS.panel.highlighted(document, t, s);
+      return Array.from(frag.childNodes).map((n) => [n.textContent, n.nodeName === 'MARK']);
+    }, [text, spans]);
+
+  test('highlights use UTF-16 offsets: emoji and combining marks stay whole', async () => {
+    const text = '🧠 5 signs you have ADHD, cafe\u0301 talk';
+    const start = text.indexOf('signs');
+    const end = text.indexOf(',');
+    assert.deepEqual(await runs(text, [{ start, end }]), [
+      ['🧠 5 ', false],
+      ['signs you have ADHD', true],
+      [', cafe\u0301 talk', false],
+    ]);
+    const s2 = text.indexOf('cafe');
+    assert.deepEqual((await runs(text, [{ start: s2, end: s2 + 5 }]))[1], ['cafe\u0301', true]);
+  });
+
+  test('overlapping spans merge; spans outside the text are ignored', async () => {
+    assert.deepEqual(await runs('abcdefgh', [{ start: 1, end: 4 }, { start: 3, end: 6 }, { start: 6, end: 99 }, { start: -1, end: 2 }, { start: 5, end: 5 }]), [
+      ['a', false],
+      ['bcdef', true],
+      ['gh', false],
+    ]);
+  });
+
+  test('page text reads <br> as a newline and skips the extension’s own elements', async () => {
+    const text = await page.evaluate(() => {
+      const div = document.createElement('div');
+      div.append('one', document.createElement('br'), 'two ');
+      const own = document.createElement(globalThis.CTS.badge.tagName(document));
+      own.textContent = 'BADGE';
+      div.append(own);
+      return globalThis.CTS.dom.text(div);
+    });
+    assert.equal(text, 'one\ntwo');
+  });
+});
