@@ -175,10 +175,9 @@
       const entries = waiting.get(sig) ?? [];
       waiting.delete(sig);
       const r = byKey.get(key);
-      if (!r?.verdict) {
-        for (const e of entries) if (lastSent.get(e.node) === sig) lastSent.delete(e.node);
-        continue;
-      }
+      // The engine refused this one post (its own error): it is not sent again until what the
+      // node shows changes, so one odd post cannot turn every page mutation into a request.
+      if (!r?.verdict) continue;
       const result = { verdict: r.verdict, remembered: r.remembered ?? null, post };
       verdicts.set(sig, result);
       if (verdicts.size > CACHE_LIMIT) verdicts.delete(verdicts.keys().next().value);
