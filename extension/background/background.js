@@ -1,0 +1,124 @@
+// The background: Chrome's service worker and Firefox's background script (one ES module for
+// both). It owns the WebAssembly engine, because Chromium refuses to compile WebAssembly in a
+// content script on pages with a strict CSP such as TikTok's and Instagram's
+// (../../shared/notes/toolchain.md). It answers the messages in ARCHITECTURE.md and keeps no state
+// that storage does not hold: the worker may be stopped between any two messages, so the engine
+// is initialised lazily on the first message after each start, with the settings read afresh.
+
+// Service workers allow no import() and no top-level await: the glue is imported statically.
+import init, { analyze, analyze_with, check_config, configure } from '../engine/check_source.js';
+import { fillRemembered, postCreatorKey, recordsToRemember } from './creators.js';
+import { acceptMessage } from './messages.js';
+import { DEFAULT_CONFIG, storedConfig } from './settings.js';
+
+const ext = globalThis.browser ?? globalThis.chrome;
+const thisExtension = { id: ext.runtime.id, origin: ext.runtime.getURL('') };
+
+/** Resolves once the module is instantiated; reset on failure so the next message retries. */
+let loaded;
+/** Resolves once the engine holds the stored settings; reset when they change. */
+let configured;
+
+function engine() {
+  loaded ??= init({ module_or_path: ext.runtime.getURL('engine/check_source_bg.wasm') }).catch((error) => {
+    loaded = undefined;
+    throw error;
+  });
+  configured ??= loaded.then(applySettings).catch((error) => {
+    configured = undefined;
+    throw error;
+  });
+  return configured;
+}
+
+/** Installs the stored configuration, or the defaults when there is none or it is rejected. */
+async function applySettings() {
+  let config = null;
+  try {
+    const { settings } = await ext.storage.sync.get('settings');
+    config = storedConfig(settings);
+  } catch (error) {
+    console.warn('Check the Source: settings unreadable, using the defaults.', error);
+  }
+  if (config) {
+    try {
+      configure(config);
+      return;
+    } catch (error) {
+      // The options page validates before saving, so this is a value from an older or newer
+      // version, or a corrupted one: analyse with the defaults rather than not at all.
+      console.warn('Check the Source: stored settings rejected, using the defaults.', error);
+    }
+  }
+  configure(DEFAULT_CONFIG);
+}
+
+ext.storage.onChanged.addListener((changes, area) => {
+  if (area === 'sync' && 'settings' in changes) configured = undefined;
+});
+
+/** `content/analyze`: remembers creators seen with a bio, fills remembered bios, analyses. */
+async function analyzeBatch({ batch }) {
+  await engine();
+  const posts = batch.map((item) => item.post);
+  const keys = [...new Set(posts.map(postCreatorKey).filter(Boolean))];
+  let stored = {};
+  if (keys.length) {
+    try {
+      stored = await ext.storage.local.get(keys);
+    } catch (error) {
+      console.warn('Check the Source: remembered creators unreadable.', error);
+    }
+  }
+  const fresh = recordsToRemember(posts, stored, new Date().toISOString());
+  if (Object.keys(fresh).length) {
+    // Losing a note is better than losing the verdicts: a failed write is only logged.
+    await ext.storage.local.set(fresh).catch((error) => console.warn('Check the Source: could not remember creators.', error));
+  }
+  const { posts: filled, remembered } = fillRemembered(posts, { ...stored, ...fresh });
+  const slots = analyze(filled);
+  const verdicts = slots.map((slot, i) => {
+    const key = batch[i].key;
+    if (typeof slot.error === 'string' && !('level' in slot)) return { key, error: slot.error };
+    return remembered[i] ? { key, verdict: slot, remembered: remembered[i] } : { key, verdict: slot };
+  });
+  return { ok: true, verdicts };
+}
+
+/** `options/analyze`: one post with the given (not installed) configuration or the current one. */
+async function analyzeOne({ post, config }) {
+  await engine();
+  const slot = analyze_with(config ?? null, post);
+  if (typeof slot.error === 'string' && !('level' in slot)) {
+    return { ok: false, error: { field: 'post', message: slot.error } };
+  }
+  return { ok: true, verdict: slot };
+}
+
+/** `options/check-config`: validates without installing. */
+async function checkConfig({ config }) {
+  await engine();
+  const error = check_config(config);
+  return error === null ? { ok: true } : { ok: false, error };
+}
+
+const handlers = {
+  'content/analyze': analyzeBatch,
+  'options/analyze': analyzeOne,
+  'options/check-config': checkConfig,
+};
+
+/** The reply for a handler that threw: `{field, message}` errors pass through as they are. */
+function failure(kind, error) {
+  const fieldError = typeof error === 'object' && error !== null && typeof error.message === 'string' && typeof error.field === 'string';
+  if (kind === 'content/analyze') return { ok: false, error: String(error?.message ?? error) };
+  return { ok: false, error: fieldError ? { field: error.field, message: error.message } : { field: '', message: String(error?.message ?? error) } };
+}
+
+// sendResponse + `return true` rather than a returned promise: it works in both browsers.
+ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  const accepted = acceptMessage(message, sender, thisExtension);
+  if (!accepted) return false;
+  handlers[accepted.kind](accepted).then(sendResponse, (error) => sendResponse(failure(accepted.kind, error)));
+  return true;
+});

@@ -1,0 +1,64 @@
+// Which messages the background answers (ARCHITECTURE.md, "Message protocol"). A message is
+// accepted only from this extension (`sender.id`), only from the kind of sender it belongs to
+// (content scripts in a tab; options and popup pages at the extension's own origin), and only
+// with exactly the documented shape. Anything else is dropped without a reply, so a page or
+// another extension learns nothing from probing.
+
+/** Most posts in one `content/analyze` batch; a feed frame holds a handful. */
+export const MAX_BATCH = 500;
+/** Longest post key (video id, shortcode, or a fallback the adapter builds). */
+export const MAX_KEY = 256;
+
+/** A plain object: not null, not an array. */
+export function isPlainObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when `message` has exactly the keys in `allowed` plus `kind`, and the required ones. */
+function hasShape(message, required, optional = []) {
+  const keys = Object.keys(message);
+  const allowed = new Set(['kind', ...required, ...optional]);
+  return keys.every((k) => allowed.has(k)) && required.every((k) => k in message);
+}
+
+function fromContentScript(sender) {
+  return isPlainObject(sender.tab);
+}
+
+function fromExtensionPage(sender, extensionOrigin) {
+  return typeof sender.url === 'string' && sender.url.startsWith(extensionOrigin);
+}
+
+function isBatchItem(item) {
+  return (
+    isPlainObject(item) &&
+    Object.keys(item).length === 2 &&
+    typeof item.key === 'string' &&
+    item.key.length > 0 &&
+    item.key.length <= MAX_KEY &&
+    isPlainObject(item.post)
+  );
+}
+
+/**
+ * Returns the message when it is one the background answers from this sender, else `null`.
+ * `self` is `{id, origin}`: this extension's id and the origin of its pages (with trailing `/`).
+ */
+export function acceptMessage(message, sender, self) {
+  if (!isPlainObject(message) || !isPlainObject(sender) || sender.id !== self.id) return null;
+  switch (message.kind) {
+    case 'content/analyze':
+      if (!fromContentScript(sender) || !hasShape(message, ['batch'])) return null;
+      if (!Array.isArray(message.batch) || message.batch.length > MAX_BATCH) return null;
+      return message.batch.every(isBatchItem) ? message : null;
+    case 'options/analyze':
+      if (!fromExtensionPage(sender, self.origin) || !hasShape(message, ['post'], ['config'])) return null;
+      if (!isPlainObject(message.post)) return null;
+      return message.config === undefined || message.config === null || isPlainObject(message.config) ? message : null;
+    case 'options/check-config':
+      if (!fromExtensionPage(sender, self.origin) || !hasShape(message, ['config'])) return null;
+      return isPlainObject(message.config) ? message : null;
+    default:
+      return null;
+  }
+}

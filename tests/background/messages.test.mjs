@@ -1,0 +1,69 @@
+// The background answers only documented messages from this extension's own contexts.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { MAX_BATCH, MAX_KEY, acceptMessage } from '../../extension/background/messages.js';
+
+const self = { id: 'ext-id', origin: 'chrome-extension://ext-id/' };
+const tab = { id: 'ext-id', tab: { id: 3 }, url: 'https://www.tiktok.com/foryou' };
+const page = { id: 'ext-id', url: 'chrome-extension://ext-id/options/options.html' };
+const post = { caption: '5 signs you have ADHD', platform: 'tiktok' };
+
+test('a content batch from a tab is accepted as is', () => {
+  const message = { kind: 'content/analyze', batch: [{ key: 'v1', post }] };
+  assert.equal(acceptMessage(message, tab, self), message);
+  assert.ok(acceptMessage({ kind: 'content/analyze', batch: [] }, tab, self));
+});
+
+test('messages from another extension or a web page are dropped', () => {
+  const message = { kind: 'content/analyze', batch: [{ key: 'v1', post }] };
+  assert.equal(acceptMessage(message, { ...tab, id: 'other' }, self), null);
+  assert.equal(acceptMessage(message, { tab: { id: 3 }, url: 'https://evil.example/' }, self), null);
+  assert.equal(acceptMessage(message, undefined, self), null);
+});
+
+test('each kind comes only from its own kind of sender', () => {
+  assert.equal(acceptMessage({ kind: 'content/analyze', batch: [] }, page, self), null);
+  assert.equal(acceptMessage({ kind: 'options/check-config', config: { version: 1 } }, tab, self), null);
+  assert.equal(acceptMessage({ kind: 'options/analyze', post }, tab, self), null);
+  assert.ok(acceptMessage({ kind: 'options/check-config', config: { version: 1 } }, page, self));
+  assert.ok(acceptMessage({ kind: 'options/analyze', post }, page, self));
+  assert.ok(acceptMessage({ kind: 'options/analyze', post, config: { version: 1 } }, page, self));
+  assert.ok(acceptMessage({ kind: 'options/analyze', post, config: null }, page, self));
+});
+
+test('malformed shapes are dropped', () => {
+  const bad = [
+    null,
+    'content/analyze',
+    [],
+    { kind: 'content/analyze' },
+    { kind: 'content/analyze', batch: {} },
+    { kind: 'content/analyze', batch: [{ key: '', post }] },
+    { kind: 'content/analyze', batch: [{ key: 'x'.repeat(MAX_KEY + 1), post }] },
+    { kind: 'content/analyze', batch: [{ key: 7, post }] },
+    { kind: 'content/analyze', batch: [{ key: 'k', post: 'caption' }] },
+    { kind: 'content/analyze', batch: [{ key: 'k', post: [] }] },
+    { kind: 'content/analyze', batch: [{ key: 'k', post, extra: 1 }] },
+    { kind: 'content/analyze', batch: [], extra: true },
+    { kind: 'content/analyze', batch: Array.from({ length: MAX_BATCH + 1 }, (_, i) => ({ key: `k${i}`, post })) },
+    { kind: 'content/unknown', batch: [] },
+    { kind: 'popup/status' },
+  ];
+  for (const message of bad) assert.equal(acceptMessage(message, tab, self), null, JSON.stringify(message)?.slice(0, 80));
+  const badOptions = [
+    { kind: 'options/analyze' },
+    { kind: 'options/analyze', post: 'x' },
+    { kind: 'options/analyze', post, config: [] },
+    { kind: 'options/analyze', post, config: 'version 1' },
+    { kind: 'options/check-config' },
+    { kind: 'options/check-config', config: null },
+    { kind: 'options/check-config', config: { version: 1 }, post },
+  ];
+  for (const message of badOptions) assert.equal(acceptMessage(message, page, self), null, JSON.stringify(message));
+});
+
+test('a batch at the size limit is still accepted', () => {
+  const batch = Array.from({ length: MAX_BATCH }, (_, i) => ({ key: `k${i}`, post }));
+  assert.ok(acceptMessage({ kind: 'content/analyze', batch }, tab, self));
+});
