@@ -53,6 +53,15 @@ fn punctuation_and_whitespace_fold() {
     assert_eq!(lower("self–care — now −1"), "self-care - now -1");
     assert_eq!(lower("  a\u{00A0}\u{00A0}b\n\n\tc \u{3000} "), "a b c");
     assert_eq!(keep("Dee\u{2003}Lawson,\nLCSW"), "Dee Lawson, LCSW");
+    // ASCII-only text takes a bulk path; whitespace must still collapse the same way.
+    assert_eq!(lower("  A \n\t B  c\r\n"), "a b c");
+    assert_eq!(keep("\tA  B\x0bC "), "A B C");
+    assert_eq!(lower("a \u{00A0}\n b"), "a b");
+    assert_eq!(source_of("x  \n y", Fold::Lower, " "), "  \n ");
+    assert_eq!(
+        source_of("x \u{00A0}\n y", Fold::Lower, " "),
+        " \u{00A0}\n "
+    );
 }
 
 #[test]
@@ -64,6 +73,8 @@ fn lowercase_and_accents() {
     assert_eq!(lower("Straße STRASSE"), "strasse strasse");
     assert_eq!(lower("cafe\u{301}"), "cafe");
     assert_eq!(lower("İstanbul"), "istanbul");
+    assert_eq!(lower("\u{301}e\u{301} e\u{302}"), "e e");
+    assert_eq!(keep("e\u{301}"), "é");
     assert_eq!(lower("Œuvre"), "oeuvre");
     // Keep neither lowercases nor strips accents.
     assert_eq!(keep("Psicóloga LCSW"), "Psicóloga LCSW");

@@ -27,6 +27,8 @@ struct Node {
 /// The parsed word list.
 #[derive(Debug)]
 pub(super) struct Words {
+    /// The root's children by letter (`a`..`z`), 0 for none: the first step of every walk.
+    root: [u32; 26],
     nodes: Vec<Node>,
     acronyms: Vec<&'static str>,
 }
@@ -47,6 +49,7 @@ impl Words {
     /// lowercase ASCII words are skipped (a test checks the shipped file has none).
     fn parse(text: &'static str) -> Words {
         let mut words = Words {
+            root: [0; 26],
             nodes: vec![Node::default()],
             acronyms: Vec::new(),
         };
@@ -68,6 +71,9 @@ impl Words {
                 _ => {}
             }
         }
+        for (k, b) in (b'a'..=b'z').enumerate() {
+            words.root[k] = words.child(0, b).map_or(0, |c| c as u32);
+        }
         words
     }
 
@@ -87,7 +93,14 @@ impl Words {
         self.nodes[node].terminal = true;
     }
 
+    #[inline]
     fn child(&self, node: usize, b: u8) -> Option<usize> {
+        if node == 0 && b.is_ascii_lowercase() {
+            let next = self.root[usize::from(b - b'a')];
+            if next != 0 {
+                return Some(next as usize);
+            }
+        }
         self.nodes[node]
             .children
             .iter()
@@ -113,7 +126,7 @@ impl Words {
         self.nodes[node].terminal
     }
 
-    /// Splits one hashtag part (`chars`, already lowercased) into words. `upper[i]` says whether
+    /// Splits one hashtag part (`chars`, ASCII, already lowercased) into words. `upper[i]` says whether
     /// char `i` was a capital before lowercasing; case changes ("TraumaResponse", "ADHDTikTok")
     /// mark pieces that may stand as words even when unknown. Tokens are known words (cost 1),
     /// maximal digit runs (cost 1) and whole case pieces that are not known words (cost
@@ -124,7 +137,7 @@ impl Words {
     /// `(number of cuts, every token is a known word or number)`.
     pub(super) fn segment(
         &self,
-        chars: &[char],
+        chars: &[u8],
         upper: &[bool],
         cuts: &mut [u8; MAX_TAG],
     ) -> (usize, bool) {
@@ -160,7 +173,7 @@ impl Words {
                     if !c.is_ascii_lowercase() {
                         break;
                     }
-                    match self.child(node, c as u8) {
+                    match self.child(node, c) {
                         Some(next) => node = next,
                         None => break,
                     }
@@ -196,14 +209,14 @@ impl Words {
 
 /// Whether a new case piece starts at `i`: a capital after a small letter ("trauma|Response"),
 /// or the last capital of a run that a small letter follows ("ADHD|Tik").
-fn case_boundary(chars: &[char], upper: &[bool], i: usize) -> bool {
-    if i == 0 || i >= chars.len() || !upper[i] || !chars[i - 1].is_alphabetic() {
+fn case_boundary(chars: &[u8], upper: &[bool], i: usize) -> bool {
+    if i == 0 || i >= chars.len() || !upper[i] || !chars[i - 1].is_ascii_alphabetic() {
         return false;
     }
     if !upper[i - 1] {
         return true;
     }
-    i + 1 < chars.len() && chars[i + 1].is_alphabetic() && !upper[i + 1]
+    i + 1 < chars.len() && chars[i + 1].is_ascii_alphabetic() && !upper[i + 1]
 }
 
 #[cfg(test)]
@@ -211,8 +224,8 @@ mod tests {
     use super::*;
 
     fn split(tag: &str) -> String {
-        let chars: Vec<char> = tag.chars().flat_map(char::to_lowercase).collect();
-        let upper: Vec<bool> = tag.chars().map(char::is_uppercase).collect();
+        let chars: Vec<u8> = tag.to_ascii_lowercase().into_bytes();
+        let upper: Vec<bool> = tag.bytes().map(|b| b.is_ascii_uppercase()).collect();
         let mut cuts = [0u8; MAX_TAG];
         let (n, _) = words().segment(&chars, &upper, &mut cuts);
         let mut out = String::new();
@@ -220,7 +233,7 @@ mod tests {
             if cuts[..n].contains(&(i as u8)) {
                 out.push(' ');
             }
-            out.push(*c);
+            out.push(*c as char);
         }
         out
     }
