@@ -95,8 +95,11 @@ build() {
   install_build_tools
 
   log "cargo build (wasm32, profile wasm-release)"
-  cargo build -p check-source --lib --target "$WASM_TARGET" --profile wasm-release
-  local wasm="target/$WASM_TARGET/wasm-release/$ENGINE_NAME.wasm"
+  # Not stripped by rustc: wasm-bindgen reads the target_features section to know which Wasm
+  # proposals the module uses; wasm-opt strips debug info and names afterwards.
+  CARGO_PROFILE_WASM_RELEASE_STRIP=false \
+    cargo build -p check-source --lib --target "$WASM_TARGET" --profile wasm-release
+  local wasm="${CARGO_TARGET_DIR:-target}/$WASM_TARGET/wasm-release/$ENGINE_NAME.wasm"
   [ -f "$wasm" ] || die "cargo did not produce $wasm"
 
   local tmp

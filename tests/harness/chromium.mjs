@@ -88,6 +88,11 @@ export async function launchChromium({ dist = 'dist/chrome', headless = true, ar
     stopServiceWorker: () => stopServiceWorker(context, extensionId),
     /** Whether the extension's service worker is running now. */
     serviceWorkerRunning: () => serviceWorkerRunning(context, extensionId),
+    /**
+     * Runs `fn(arg)` in the extension's content-script world of `page` (where `chrome.runtime`
+     * talks to the background as the content script does) and returns its JSON result.
+     */
+    evaluateInContentScript: (page, fn, arg) => evaluateInContentScript(context, page, extensionId, fn, arg),
     /** Opens `chrome-extension://<id>/<path>` in a new tab. */
     openExtensionPage: async (pagePath) => {
       const page = await context.newPage();
@@ -168,6 +173,33 @@ async function stopServiceWorker(context, extensionId) {
     await stopped;
   } finally {
     await page.close();
+  }
+}
+
+async function evaluateInContentScript(context, page, extensionId, fn, arg) {
+  const cdp = await context.newCDPSession(page);
+  try {
+    const origin = `chrome-extension://${extensionId}`;
+    const mainFrame = page.mainFrame();
+    const contexts = [];
+    cdp.on('Runtime.executionContextCreated', ({ context: c }) => contexts.push(c));
+    await cdp.send('Runtime.enable');
+    const find = () => contexts.find((c) => c.origin === origin && c.auxData?.type === 'isolated' && c.auxData?.isDefault === false);
+    const deadline = Date.now() + 10_000;
+    while (!find()) {
+      if (Date.now() > deadline) throw new Error(`no content-script world of ${origin} in ${mainFrame.url()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
+      contextId: find().id,
+      expression: `(${fn})(${JSON.stringify(arg ?? null)})`,
+      awaitPromise: true,
+      returnByValue: true,
+    });
+    if (exceptionDetails) throw new Error(`in the content script: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+    return result.value;
+  } finally {
+    await cdp.detach().catch(() => {});
   }
 }
 
