@@ -164,7 +164,10 @@ button { --chip-bg: #1f2937; --chip-fg: #ffffff; }
       return { tone: 'support', primary, secondary: '', where: '', sponsored: false, label: primary };
     }
     const status = verdict.credential_status ?? 'none';
-    const cred = creds.find((c) => c.status === status) ?? creds[0];
+    // The same licence often shows twice ("Licensed clinical social worker • LCSW"): the badge
+    // names it by its post-nominal (no spaces) when there is one, the panel lists both.
+    const same = creds.filter((c) => c.status === status);
+    const cred = same.find((c) => !/\s/.test(c.text ?? '')) ?? same[0] ?? creds[0];
     let secondary = '';
     if (status === 'licensed' && cred) secondary = t('content_badge_licensed', [cred.text]);
     else if (level !== 'info') {
