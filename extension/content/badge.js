@@ -169,7 +169,10 @@ button { --chip-bg: #1f2937; --chip-fg: #ffffff; }
     const same = creds.filter((c) => c.status === status);
     const cred = same.find((c) => !/\s/.test(c.text ?? '')) ?? same[0] ?? creds[0];
     let secondary = '';
-    if (status === 'licensed' && cred) secondary = t('content_badge_licensed', [cred.text]);
+    if (status === 'licensed' && cred) {
+      // "Licensed: LCSW"; a spelled-out title that already says so is shown as it is.
+      secondary = /^licen[cs]ed\s/i.test(cred.text) ? capitalise(cred.text) : t('content_badge_licensed', [cred.text]);
+    }
     else if (level !== 'info') {
       if (status === 'claimed_unverified') secondary = t('content_badge_claimed');
       else if (status === 'non_clinical' && cred) secondary = t('content_badge_non_clinical', [capitalise(cred.text)]);
