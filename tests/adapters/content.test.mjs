@@ -131,6 +131,61 @@ describe('content script parts', () => {
     ]);
   });
 
+  test('when the extension is reloaded under the page, the content script stops quietly', async () => {
+    const tab = await browser.newPage();
+    const errors = [];
+    tab.on('pageerror', (e) => errors.push(e.message));
+    await tab.route('https://www.tiktok.com/foryou', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><main><article data-e2e="recommend-list-item-container"><div id="xgwrapper-0-7400000000000000001"></div>
+          <a href="/@someone">someone</a><div data-e2e="video-desc"><span data-e2e="desc-span-0_-1">5 signs you have ADHD</span></div></article></main>`,
+      }),
+    );
+    await tab.goto('https://www.tiktok.com/foryou');
+    await tab.evaluate(() => {
+      globalThis.__sends = 0;
+      globalThis.chrome = {
+        i18n: { getMessage: (k) => k, getUILanguage: () => 'en' },
+        runtime: {
+          id: 'test-extension',
+          async sendMessage() {
+            globalThis.__sends += 1;
+            // What Chrome does once the extension was reloaded: the id goes, sending throws.
+            // Reads of the id are counted: a script still at work would look at it again.
+            globalThis.__idReads = 0;
+            Object.defineProperty(globalThis.chrome.runtime, 'id', {
+              get: () => {
+                globalThis.__idReads += 1;
+                return undefined;
+              },
+            });
+            throw new Error('Extension context invalidated.');
+          },
+          onMessage: { addListener() {}, removeListener() {} },
+        },
+      };
+    });
+    await tab.evaluate(`${source}\n;\n${readFileSync(path.join(repo, 'extension/content/main.js'), 'utf8')}`);
+    await tab.waitForFunction(() => globalThis.__sends === 1);
+    // Settle the failed send (its handler runs in a later task), then note the id reads so far.
+    await tab.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(r), { timeout: 500 })));
+    const reads = await tab.evaluate(() => globalThis.__idReads);
+    // A new post after the stop: nothing is read or sent. Two idle periods and a frame let any
+    // still-running watcher flush.
+    await tab.evaluate(async () => {
+      document.querySelector('[data-e2e="desc-span-0_-1"]').textContent = 'That is a trauma response';
+      const idle = () => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(r), { timeout: 500 }));
+      await idle();
+      await idle();
+    });
+    assert.equal(await tab.evaluate(() => globalThis.__sends), 1);
+    assert.equal(await tab.evaluate(() => globalThis.__idReads), reads, 'the watcher no longer runs');
+    assert.equal(await tab.evaluate(() => document.querySelectorAll('cts-badge').length), 0);
+    assert.deepEqual(errors, []);
+    await tab.close();
+  });
+
   test('page text reads <br> as a newline and skips the extension’s own elements', async () => {
     const text = await page.evaluate(() => {
       const div = document.createElement('div');
