@@ -186,6 +186,55 @@ describe('content script parts', () => {
     await tab.close();
   });
 
+  test('a recycled node showing an earlier post again gets its badge without a new request', async () => {
+    const tab = await browser.newPage();
+    await tab.route('https://www.tiktok.com/foryou', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><main><article data-e2e="recommend-list-item-container"><div id="xgwrapper-0-7400000000000000001"></div>
+          <a href="/@someone">someone</a><div data-e2e="video-desc"><span data-e2e="desc-span-0_-1">5 signs you have ADHD</span></div></article></main>`,
+      }),
+    );
+    await tab.goto('https://www.tiktok.com/foryou');
+    await tab.evaluate((msgs) => {
+      globalThis.__posts = [];
+      globalThis.chrome = {
+        i18n: { getMessage: (k, subs) => (msgs[k]?.message ?? '').replace(/\$[A-Z]+\$/, subs?.[0] ?? ''), getUILanguage: () => 'en' },
+        runtime: {
+          id: 'test-extension',
+          // A stand-in background: flags captions with "signs", records every post it is sent.
+          async sendMessage(msg) {
+            globalThis.__posts.push(...msg.batch.map((b) => b.post.id + ' ' + b.post.caption));
+            return {
+              ok: true,
+              verdicts: msg.batch.map(({ key, post }) => ({
+                key,
+                verdict: { id: post.id, level: /signs/.test(post.caption) ? 'warning' : 'none', credential_status: 'none', findings: [], credentials: [], topics: [] },
+              })),
+            };
+          },
+          onMessage: { addListener() {}, removeListener() {} },
+        },
+      };
+    }, messages);
+    await tab.evaluate(`${source}\n;\n${readFileSync(path.join(repo, 'extension/content/main.js'), 'utf8')}`);
+    const show = (id, caption) =>
+      tab.evaluate(([i, c]) => {
+        document.querySelector('[id^="xgwrapper-"]').id = `xgwrapper-0-${i}`;
+        document.querySelector('[data-e2e="desc-span-0_-1"]').firstChild.data = c;
+      }, [id, caption]);
+    const badges = () => tab.evaluate(() => Array.from(document.querySelectorAll('cts-badge')).map((b) => b.dataset.key));
+    await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 1);
+    await show('7400000000000000002', 'Pasta night');
+    await tab.waitForFunction(() => globalThis.__posts.length === 2 && document.querySelectorAll('cts-badge').length === 0);
+    // Back to the first post, in the same node: the badge returns from the cache.
+    await show('7400000000000000001', '5 signs you have ADHD');
+    await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 1);
+    assert.deepEqual(await badges(), ['tiktok:7400000000000000001']);
+    assert.deepEqual(await tab.evaluate(() => globalThis.__posts), ['tiktok:7400000000000000001 5 signs you have ADHD', 'tiktok:7400000000000000002 Pasta night']);
+    await tab.close();
+  });
+
   test('page text reads <br> as a newline and skips the extension’s own elements', async () => {
     const text = await page.evaluate(() => {
       const div = document.createElement('div');
