@@ -66,27 +66,25 @@
     return out.trim();
   }
 
-  const jsonCache = new WeakMap();
+  const jsonCache = new WeakMap(); // script element → parsed value (or undefined when not JSON)
   /**
    * The parsed JSON of every `<script>` matching `selector`, each parsed once per script element
-   * and text length (the page may replace the text). Bad JSON is skipped: it is the page's.
+   * (the states are hundreds of kilobytes; the sites write them once and add new elements rather
+   * than rewrite old ones). Bad JSON is skipped: it is the page's.
    */
   function embeddedJSON(doc, selector) {
     const out = [];
     for (const s of doc.querySelectorAll(selector)) {
-      const body = s.textContent;
-      const cached = jsonCache.get(s);
-      if (cached && cached.len === body.length) {
-        if (cached.value !== undefined) out.push(cached.value);
-        continue;
+      if (!jsonCache.has(s)) {
+        let value;
+        try {
+          value = JSON.parse(s.textContent);
+        } catch {
+          value = undefined;
+        }
+        jsonCache.set(s, value);
       }
-      let value;
-      try {
-        value = JSON.parse(body);
-      } catch {
-        value = undefined;
-      }
-      jsonCache.set(s, { len: body.length, value });
+      const value = jsonCache.get(s);
       if (value !== undefined) out.push(value);
     }
     return out;
