@@ -163,7 +163,9 @@ pub fn analyze(posts: JsValue) -> Result<JsValue, JsValue> {
 pub fn analyze_with(config: JsValue, post: JsValue) -> Result<JsValue, JsValue> {
     let post = from_js(post, "post").map_err(|e| to_js(&e))?;
     if config.is_null() || config.is_undefined() {
-        return Ok(to_js(&with_current(|analyzer| analyze_value(analyzer, post))));
+        return Ok(to_js(&with_current(|analyzer| {
+            analyze_value(analyzer, post)
+        })));
     }
     let analyzer = build_analyzer(config).map_err(|e| to_js(&e))?;
     Ok(to_js(&analyze_value(&analyzer, post)))

@@ -53,7 +53,12 @@ fn version_is_the_crate_version() {
 #[wasm_bindgen_test]
 fn flags_a_diagnostic_caption_with_utf16_spans() {
     let caption = "🧠👩🏽‍⚕️ 5 signs you have ADHD";
-    let out = data(analyze(js(json!([{"id": "k1", "platform": "tiktok", "caption": caption}]))).unwrap());
+    let out = data(
+        analyze(js(
+            json!([{"id": "k1", "platform": "tiktok", "caption": caption}]),
+        ))
+        .unwrap(),
+    );
     let verdicts = out.as_array().expect("an array of verdicts");
     assert_eq!(verdicts.len(), 1);
     let verdict = &verdicts[0];
@@ -63,8 +68,15 @@ fn flags_a_diagnostic_caption_with_utf16_spans() {
     let findings = verdict["findings"].as_array().unwrap();
     assert!(!findings.is_empty(), "{verdict}");
     for finding in findings.iter().filter(|f| f["field"] == "caption") {
-        let (start, end) = (finding["start"].as_u64().unwrap(), finding["end"].as_u64().unwrap());
-        assert_eq!(utf16_slice(caption, start, end), finding["text"], "{finding}");
+        let (start, end) = (
+            finding["start"].as_u64().unwrap(),
+            finding["end"].as_u64().unwrap(),
+        );
+        assert_eq!(
+            utf16_slice(caption, start, end),
+            finding["text"],
+            "{finding}"
+        );
     }
 }
 
@@ -82,7 +94,10 @@ fn a_malformed_post_gets_its_own_error_slot() {
     assert_eq!(slots.len(), 3);
     assert_eq!(slots[0]["mental_health"], true);
     assert_eq!(slots[1]["id"], "bad");
-    assert!(slots[1]["error"].as_str().unwrap().contains("malformed post"));
+    assert!(slots[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("malformed post"));
     assert_eq!(slots[2]["id"], "c");
     assert_eq!(slots[2]["mental_health"], false);
     assert_eq!(slots[2]["level"], "none");
@@ -107,27 +122,49 @@ fn lone_surrogates_from_javascript_do_not_break_analysis() {
 fn check_config_names_the_bad_field() {
     assert!(check_config(js(json!({"version": 1}))).is_null());
     assert!(check_config(js(json!({"version": 1, "sensitivity": "high"}))).is_null());
-    let error = data(check_config(js(json!({"version": 1, "keywords": {"diagnostic": ["ok phrase", ""]}}))));
+    let error = data(check_config(js(
+        json!({"version": 1, "keywords": {"diagnostic": ["ok phrase", ""]}}),
+    )));
     assert_eq!(error["field"], "keywords.diagnostic[1]", "{error}");
     assert!(!error["message"].as_str().unwrap().is_empty());
     let error = data(check_config(js(json!({"version": 1, "colour": "blue"}))));
-    assert!(!error["field"].as_str().unwrap().is_empty() || error["message"].as_str().unwrap().contains("colour"));
+    assert!(
+        !error["field"].as_str().unwrap().is_empty()
+            || error["message"].as_str().unwrap().contains("colour")
+    );
 }
 
 #[wasm_bindgen_test]
 fn configure_replaces_the_analyzer_whole_or_not_at_all() {
     let post = js(json!([{"caption": "5 signs you have ADHD"}]));
     let before = data(analyze(post.clone()).unwrap());
-    let rule = before[0]["findings"][0]["rule"].as_str().expect("a rule fired").to_string();
+    let rule = before[0]["findings"][0]["rule"]
+        .as_str()
+        .expect("a rule fired")
+        .to_string();
 
     configure(js(json!({"version": 1, "disabled_rules": [rule]}))).unwrap();
     let disabled = data(analyze(post.clone()).unwrap());
-    let fired = |v: &Value| v[0]["findings"].as_array().unwrap().iter().any(|f| f["rule"] == rule.as_str());
+    let fired = |v: &Value| {
+        v[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == rule.as_str())
+    };
     assert!(!fired(&disabled), "{disabled}");
 
     // A bad document throws and leaves the disabled rule disabled.
-    let error = thrown(configure(js(json!({"version": 1, "disabled_rules": ["no.such.rule"]}))));
-    assert!(error["field"].as_str().unwrap().starts_with("disabled_rules"), "{error}");
+    let error = thrown(configure(js(
+        json!({"version": 1, "disabled_rules": ["no.such.rule"]}),
+    )));
+    assert!(
+        error["field"]
+            .as_str()
+            .unwrap()
+            .starts_with("disabled_rules"),
+        "{error}"
+    );
     assert!(!fired(&data(analyze(post.clone()).unwrap())));
 
     // Back to the shipped defaults for the other tests.
@@ -141,14 +178,21 @@ fn analyze_with_tries_a_configuration_without_installing_it() {
     let config = js(json!({"version": 1, "keywords": {"diagnostic": ["frobnicate the gizmo"]}}));
     let tried = data(analyze_with(config, post.clone()).unwrap());
     let user_rule = |v: &Value| {
-        v["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "user.diagnostic")
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "user.diagnostic")
     };
     assert!(user_rule(&tried), "{tried}");
     assert_eq!(tried["id"], "t");
     let current = data(analyze_with(JsValue::NULL, post).unwrap());
     assert!(!user_rule(&current), "{current}");
 
-    let error = thrown(analyze_with(js(json!({"version": 1, "keywords": {"crisis": [""]}})), js(json!({"caption": "x"}))));
+    let error = thrown(analyze_with(
+        js(json!({"version": 1, "keywords": {"crisis": [""]}})),
+        js(json!({"caption": "x"})),
+    ));
     assert_eq!(error["field"], "keywords.crisis[0]");
 }
 
@@ -157,5 +201,7 @@ fn rules_lists_the_catalogue_as_plain_data() {
     let catalogue = data(rules());
     let list = catalogue.as_array().unwrap();
     assert!(!list.is_empty());
-    assert!(list.iter().all(|r| r["id"].as_str().is_some_and(|id| !id.is_empty())));
+    assert!(list
+        .iter()
+        .all(|r| r["id"].as_str().is_some_and(|id| !id.is_empty())));
 }
