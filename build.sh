@@ -163,7 +163,9 @@ run_tests() {
   step "cargo test" cargo test --workspace
   step "wasm tests in headless Chromium" wasm_browser_tests
   step "web-ext lint" web-ext lint --no-config-discovery --source-dir "$DIST/firefox" --warnings-as-errors
-  step "build and background tests" node --test --test-reporter=spec tests/build/ tests/background/
+  local unit=() dir
+  for dir in tests/build tests/background tests/adapters; do [ -d "$dir" ] && unit+=("$dir/"); done
+  step "build, background and content tests" node --test --test-reporter=spec "${unit[@]}"
   step "end-to-end (Chromium, Firefox)" node --test --test-reporter=spec tests/e2e/
 
   printf '\n'
