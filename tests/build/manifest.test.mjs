@@ -1,7 +1,7 @@
 // Least privilege, checked on what ships: the built manifests ask for `storage` and the two sites
 // only, expose nothing to pages, load nothing remote, and each browser gets only its own keys.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 
@@ -88,4 +88,16 @@ test('a manifest naming a file the package lacks is refused', () => {
   const m = browserManifest(BASE, 'chrome');
   m.content_scripts = [{ ...m.content_scripts[0], js: [...m.content_scripts[0].js, 'content/not-there.js'] }];
   assert.deepEqual(checkAgainst(m, path.join(ROOT, 'dist', 'chrome')), ['missing file: content/not-there.js']);
+});
+
+test('every content script file in extension/content/ is loaded by the manifest, once', () => {
+  const dir = path.join(ROOT, 'extension', 'content');
+  const onDisk = readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => `content/${f.split(path.sep).join('/')}`)
+    .sort();
+  const listed = BASE.content_scripts.flatMap((cs) => cs.js);
+  assert.equal(new Set(listed).size, listed.length, 'a file is listed twice');
+  assert.deepEqual([...listed].sort(), onDisk);
+  assert.equal(listed.at(-1), 'content/main.js', 'main.js wires the others, so it loads last');
 });
