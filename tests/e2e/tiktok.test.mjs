@@ -119,6 +119,12 @@ for (const name of BROWSERS) {
         return { host: host?.localName, inner: host?.shadowRoot?.activeElement?.localName, key: host?.dataset?.key };
       });
       assert.deepEqual(focus, { host: 'cts-badge', inner: 'button', key: `tiktok:${tiktokId(0)}` });
+
+      // Keyboard only: Enter on the focused badge opens the panel again, Esc closes it.
+      await br.press('Enter');
+      await br.waitFor(() => document.querySelector('cts-panel')?.shadowRoot?.activeElement?.textContent === 'Close', null, 'the panel from the keyboard');
+      await br.press('Escape');
+      await br.waitFor(() => !document.querySelector('cts-panel') && document.activeElement?.localName === 'cts-badge', null, 'closed again, focus on the badge');
     });
 
     test('a search results page gets badges too', async () => {
