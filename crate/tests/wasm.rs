@@ -205,3 +205,39 @@ fn rules_lists_the_catalogue_as_plain_data() {
         .iter()
         .all(|r| r["id"].as_str().is_some_and(|id| !id.is_empty())));
 }
+
+#[wasm_bindgen_test]
+fn hostile_sizes_are_analysed_without_failing() {
+    let long = "5 signs you have ADHD 🧠 ".repeat(1 << 20 >> 5);
+    let hashtags = (0..10_000)
+        .map(|i| format!("#tag{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let zero_width = "\u{200b}\u{200d}\u{feff}".repeat(10_000);
+    let out = data(
+        analyze(js(json!([
+            {"id": "long", "caption": long},
+            {"id": "tags", "caption": hashtags},
+            {"id": "zw", "caption": zero_width},
+            {"id": "html", "caption": "<img src=x onerror=alert(1)> 5 signs you have ADHD"}
+        ])))
+        .unwrap(),
+    );
+    let slots = out.as_array().unwrap();
+    assert_eq!(slots.len(), 4);
+    assert_eq!(slots[0]["id"], "long");
+    assert_eq!(slots[0]["mental_health"], true);
+    assert_eq!(slots[1]["id"], "tags");
+    assert_eq!(slots[2]["id"], "zw");
+    assert_eq!(slots[2]["level"], "none");
+    let html = &slots[3];
+    assert_eq!(html["mental_health"], true);
+    let caption = "<img src=x onerror=alert(1)> 5 signs you have ADHD";
+    for finding in html["findings"].as_array().unwrap() {
+        let (start, end) = (
+            finding["start"].as_u64().unwrap(),
+            finding["end"].as_u64().unwrap(),
+        );
+        assert_eq!(utf16_slice(caption, start, end), finding["text"]);
+    }
+}
