@@ -146,6 +146,8 @@ struct CrisisLine {
 #[derive(Serialize)]
 struct Out {
     rules: Vec<RuleOut>,
+    /// Anchors of every `{condition}` term (see `requires_condition`).
+    condition_anchors: Vec<String>,
     conditions: Vec<ConditionOut>,
     crisis_lines: Vec<CrisisLine>,
 }
@@ -161,6 +163,10 @@ struct PatternOut {
     /// Dropped when the text around it has no lowercase letter (an all-caps caption).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     not_in_caps: bool,
+    /// Every match contains a `{condition}` term, so the matcher can skip the regex when no
+    /// condition anchor occurs either.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    requires_condition: bool,
 }
 
 #[derive(Serialize)]
@@ -277,6 +283,7 @@ fn compile(root: &Path) -> Result<String, Errors> {
 
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut out = Out {
+        condition_anchors: derive_anchors("data/conditions.toml", &all_terms, &mut Vec::new()),
         rules: Vec::new(),
         conditions: Vec::new(),
         crisis_lines: Vec::new(),
@@ -751,6 +758,7 @@ fn check_rule(
             anchors: r.anchors,
             needs_company: false,
             not_in_caps: false,
+            requires_condition: requires_token(&r.pattern, "{condition}"),
         }],
         unless,
         window,
@@ -771,6 +779,116 @@ fn strip_escapes(s: &str) -> String {
         }
     }
     out
+}
+
+/// Whether every match of `pattern` must contain `token` (e.g. `{condition}`): in every top-level
+/// branch the token appears outside optional parts (a group followed by `?`, `*` or `{0`, or one
+/// alternative of a group).
+fn requires_token(pattern: &str, token: &str) -> bool {
+    let chars: Vec<char> = pattern.chars().collect();
+    let tok: Vec<char> = token.chars().collect();
+    required_in(&chars, &tok)
+}
+
+fn required_in(s: &[char], tok: &[char]) -> bool {
+    let branches = split_top(s);
+    !branches.is_empty() && branches.iter().all(|b| branch_requires(b, tok))
+}
+
+/// Splits at `|` outside groups and classes.
+fn split_top(s: &[char]) -> Vec<&[char]> {
+    let mut out = Vec::new();
+    let (mut depth, mut in_class, mut start, mut i) = (0i32, false, 0, 0);
+    while i < s.len() {
+        match s[i] {
+            '\\' => i += 1,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => depth -= 1,
+            '|' if !in_class && depth == 0 => {
+                out.push(&s[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&s[start..]);
+    out
+}
+
+fn optional_after(s: &[char], at: usize) -> bool {
+    match s.get(at) {
+        Some('?') | Some('*') => true,
+        Some('{') => s.get(at + 1) == Some(&'0'),
+        _ => false,
+    }
+}
+
+fn branch_requires(b: &[char], tok: &[char]) -> bool {
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with(tok) {
+            if !optional_after(b, i + tok.len()) {
+                return true;
+            }
+            i += tok.len();
+            continue;
+        }
+        match b[i] {
+            '\\' => i += 2,
+            '[' => {
+                i += 1;
+                if b.get(i) == Some(&'^') {
+                    i += 1;
+                }
+                if b.get(i) == Some(&']') {
+                    i += 1;
+                }
+                while i < b.len() && b[i] != ']' {
+                    if b[i] == '\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            '(' => {
+                let open = i;
+                let (mut depth, mut in_class) = (0i32, false);
+                while i < b.len() {
+                    match b[i] {
+                        '\\' => i += 1,
+                        '[' if !in_class => in_class = true,
+                        ']' if in_class => in_class = false,
+                        '(' if !in_class => depth += 1,
+                        ')' if !in_class => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                let mut inner = &b[(open + 1).min(b.len())..i.min(b.len())];
+                // Skip `?:`, `?i:`, `?P<name>` prefixes.
+                if inner.first() == Some(&'?') {
+                    if let Some(p) = inner.iter().position(|&c| c == ':' || c == '>') {
+                        inner = &inner[p + 1..];
+                    }
+                }
+                i += 1;
+                if !optional_after(b, i) && required_in(inner, tok) {
+                    return true;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    false
 }
 
 /// An `unless` that uses `^` or `$` is also tried on the text right before the match (where `$`
@@ -992,6 +1110,7 @@ fn condition_rule(
         anchors,
         needs_company: false,
         not_in_caps: false,
+        requires_condition: false,
     });
     if !c.ambiguous_terms.is_empty() {
         // Ambiguous terms ("ADD", "ED", "DID") count in capitals outside an all-caps text, or in
@@ -1008,6 +1127,7 @@ fn condition_rule(
             anchors,
             needs_company: false,
             not_in_caps: true,
+            requires_condition: false,
         });
         let anchors = derive_anchors(&who, &c.ambiguous_terms, errors);
         patterns.push(PatternOut {
@@ -1016,6 +1136,7 @@ fn condition_rule(
             anchors,
             needs_company: true,
             not_in_caps: false,
+            requires_condition: false,
         });
     }
     let unless = match c
@@ -1145,6 +1266,7 @@ fn credential_rule(
             anchors: tokens,
             needs_company: false,
             not_in_caps: false,
+            requires_condition: false,
         });
     }
     if !c.phrases.is_empty() {
@@ -1178,6 +1300,7 @@ fn credential_rule(
             anchors,
             needs_company: false,
             not_in_caps: false,
+            requires_condition: false,
         });
     }
     let category = if c.status == "non_clinical" {

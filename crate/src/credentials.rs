@@ -90,9 +90,9 @@ pub(crate) fn info_for_keyword(category: Category, phrase: &str) -> CredentialIn
 fn negation() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        Regex::new(&crate::matcher::ascii_classes(
             r"(?i)(?:\bnot|\bnever\s+been|\bno\s+soy|\bnao\s+sou|\bnao\s+e|\bkein(?:e|en)?|\bpas|\bnicht)\s+(?:(?:an?|your|un|una|um|uma|ein|eine|einen)\s+)?(?:(?:licen[cs]ed|registered|real|certified|qualified|medical|mental\s+health)\s+)?$",
-        )
+        ))
         .expect("negation regex")
     })
 }
@@ -126,9 +126,9 @@ pub(crate) fn disclaimer(info: &CredentialInfo) -> CredentialInfo {
 fn licensed_profession() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        Regex::new(&crate::matcher::ascii_classes(
             r"\b(?:licen[cs]ed|registered|board[- ]certified|chartered|state[- ]licen[cs]ed)\s+(?:(?:clinical|professional|independent|mental\s+health|marriage\s+(?:and|&)\s+family|counseling|counselling|school|educational|forensic)\s+)*(?:psychologists?|psychotherapists?|therapists?|counsel+ors?|social\s+workers?|psychiatrists?|nurse\s+practitioners?|behaviou?r\s+analysts?|clinicians?|psychiatric\s+nurses?)\b",
-        )
+        ))
         .expect("licensed profession regex")
     })
 }
@@ -136,9 +136,9 @@ fn licensed_profession() -> &'static Regex {
 fn licence_number() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        Regex::new(&crate::matcher::ascii_classes(
             r"\b(?:licen[cs]e|lic|reg(?:istration)?|registro|registo|numero\s+de\s+colegiad[oa]|n\s*de\s+colegiad[oa])\.?\s*(?:#|no\.?|nr\.?|num\.?|number|n\.?)?\s*:?\s*(?:[a-z]{1,4}[- ]?)?\d{3,9}\b",
-        )
+        ))
         .expect("licence number regex")
     })
 }

@@ -27,6 +27,17 @@ use crate::post::Field;
 use crate::rules::{self, PatternInfo, RuleInfo, TextKind};
 use crate::verdict::Category;
 
+/// Largest compiled program of one regex (the `{condition}` alternation is the big part).
+const REGEX_SIZE_LIMIT: usize = 1 << 22;
+
+/// Cache of one regex's lazy DFA. The regex crate's default (2 MiB) is too small for the rules
+/// that combine `{condition}` with a bounded gap: the cache kept filling and being cleared, and
+/// matching took 4x longer (measured on the generated bench corpus: 440 µs/post at 2 MiB,
+/// 60 µs at 8 MiB, no better at 32 MiB). Memory grows only as states are actually built.
+fn dfa_cache_bytes() -> usize {
+    8 << 20
+}
+
 /// A regex compiled on first use; `None` when it does not compile (a test checks that every
 /// shipped regex compiles, so at run time a broken one simply never matches instead of panicking).
 struct LazyRegex {
@@ -46,7 +57,8 @@ impl LazyRegex {
         self.cell
             .get_or_init(|| {
                 RegexBuilder::new(&self.source)
-                    .size_limit(1 << 22)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .dfa_size_limit(dfa_cache_bytes())
                     .build()
                     .ok()
             })
@@ -88,10 +100,7 @@ fn shared() -> &'static Shared {
         for (i, r) in catalog.iter().enumerate() {
             let fields = r.fields.iter().fold(0u8, |acc, f| acc | field_bit(*f));
             for p in &r.patterns {
-                let source = match p.text {
-                    TextKind::Folded => ascii_classes(&p.regex),
-                    TextKind::Cased => p.regex.clone(),
-                };
+                let source = ascii_classes(&p.regex);
                 patterns.push(SharedPattern {
                     rule: i,
                     info: p,
@@ -106,7 +115,7 @@ fn shared() -> &'static Shared {
                 r.unless.as_ref().map(|u| {
                     (
                         LazyRegex::new(ascii_classes(u)),
-                        LazyRegex::new(format!("(?i:{u})")),
+                        LazyRegex::new(ascii_classes(&format!("(?i:{u})"))),
                     )
                 })
             })
@@ -115,12 +124,15 @@ fn shared() -> &'static Shared {
     })
 }
 
-/// Rewrites `\b`, `\B`, `\w` and `\d` to their ASCII forms for patterns on the folded text.
+/// Rewrites `\b`, `\B`, `\w` and `\d` to their ASCII forms, for every pattern.
 ///
 /// Why: the folded text is ASCII apart from emoji and scripts no rule targets (accents are gone,
 /// look-alikes mapped), so the ASCII classes mean the same there, while the Unicode ones make the
 /// compiled automata hundreds of times larger (`{condition}` with `\w*` exceeded the size limit)
-/// and a Unicode `\b` stops the fast DFA at the first emoji.
+/// and a Unicode `\b` stops the fast DFA at the first emoji or accent (measured: a four-word
+/// cased alternation took 50 µs on a 300-character caption with emoji, under 1 µs after). On the
+/// cased text the only difference is that an accented letter next to a post-nominal counts as a
+/// boundary, which no credential token relies on.
 pub fn ascii_classes(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut class_depth = 0usize;
@@ -239,15 +251,39 @@ pub struct Hit {
     pub needs_company: bool,
 }
 
+/// Anchors this short only count at the start of a word.
+///
+/// Why: a two- or three-letter anchor ("nd", "sh", "no", "all", "low") occurs inside half the words
+/// of any caption ("and", "she", "know", "follow"), which made most posts run those rules'
+/// regexes for nothing; every pattern in the data starts such a word with `\b` anyway. Longer
+/// anchors stay plain substrings ("alive" must still find "unalive").
+pub const WORD_START_MAX_CHARS: usize = 3;
+
+fn needs_word_start(anchor: &str) -> bool {
+    anchor.chars().count() <= WORD_START_MAX_CHARS
+        && anchor.chars().next().is_some_and(|c| c.is_alphanumeric())
+}
+
+/// Whether a word character comes right before byte `at`.
+fn glued_to_previous(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
 /// An Aho-Corasick automaton over anchors, with what each anchor leads to.
 struct Automaton {
     ac: Option<AhoCorasick>,
-    /// Per automaton pattern: shared pattern indices and keyword indices.
-    targets: Vec<(Vec<u32>, Vec<u32>)>,
+    /// Per automaton pattern: what it leads to.
+    targets: Vec<Slot>,
+    /// Per automaton pattern: counts for rules only at the start of a word.
+    word_start: Vec<bool>,
 }
 
 impl Automaton {
-    fn build(anchors: Vec<String>, targets: Vec<(Vec<u32>, Vec<u32>)>) -> Automaton {
+    fn build(anchors: Vec<String>, targets: Vec<Slot>) -> Automaton {
+        let word_start = anchors.iter().map(|a| needs_word_start(a)).collect();
         let ac = if anchors.is_empty() {
             None
         } else {
@@ -258,8 +294,23 @@ impl Automaton {
                     .expect("anchors are plain strings of bounded size"),
             )
         };
-        Automaton { ac, targets }
+        Automaton {
+            ac,
+            targets,
+            word_start,
+        }
     }
+}
+
+/// What one anchor leads to.
+#[derive(Default)]
+struct Slot {
+    /// Shared pattern indices whose regex may match.
+    patterns: Vec<u32>,
+    /// User keywords equal to the anchor.
+    keywords: Vec<u32>,
+    /// The anchor of a `{condition}` term.
+    condition: bool,
 }
 
 /// Collects anchors, merging duplicates, for one automaton.
@@ -267,18 +318,18 @@ impl Automaton {
 struct AnchorSet {
     index: HashMap<String, usize>,
     anchors: Vec<String>,
-    targets: Vec<(Vec<u32>, Vec<u32>)>,
+    targets: Vec<Slot>,
 }
 
 impl AnchorSet {
-    fn slot(&mut self, anchor: &str) -> &mut (Vec<u32>, Vec<u32>) {
+    fn slot(&mut self, anchor: &str) -> &mut Slot {
         let i = match self.index.get(anchor) {
             Some(&i) => i,
             None => {
                 let i = self.anchors.len();
                 self.index.insert(anchor.to_string(), i);
                 self.anchors.push(anchor.to_string());
-                self.targets.push((Vec::new(), Vec::new()));
+                self.targets.push(Slot::default());
                 i
             }
         };
@@ -327,13 +378,16 @@ impl Matcher {
             };
             for a in &p.info.anchors {
                 let slot = set.slot(a);
-                if slot.0.last() != Some(&(pi as u32)) {
-                    slot.0.push(pi as u32);
+                if slot.patterns.last() != Some(&(pi as u32)) {
+                    slot.patterns.push(pi as u32);
                 }
             }
         }
         for (ki, k) in keywords.iter().enumerate() {
-            folded.slot(&k.folded).1.push(ki as u32);
+            folded.slot(&k.folded).keywords.push(ki as u32);
+        }
+        for a in rules::condition_anchors() {
+            folded.slot(a).condition = true;
         }
         let ignored_ac = if ignored.is_empty() {
             None
@@ -374,13 +428,18 @@ impl Matcher {
         let first = out.len();
         // Candidate patterns as a bit set: each regex runs at most once per text.
         let mut candidates = vec![0u64; s.patterns.len().div_ceil(64)];
+        let mut condition_seen = false;
         if let Some(ac) = &self.folded.ac {
             for m in ac.find_overlapping_iter(folded) {
-                let (pats, kws) = &self.folded.targets[m.pattern().as_usize()];
-                for &p in pats {
-                    candidates[p as usize / 64] |= 1 << (p % 64);
+                let id = m.pattern().as_usize();
+                let slot = &self.folded.targets[id];
+                if !(self.folded.word_start[id] && glued_to_previous(folded, m.start())) {
+                    condition_seen |= slot.condition;
+                    for &p in &slot.patterns {
+                        candidates[p as usize / 64] |= 1 << (p % 64);
+                    }
                 }
-                for &k in kws {
+                for &k in &slot.keywords {
                     if whole_word(folded, m.start(), m.end()) {
                         out.push(Hit {
                             source: Source::Keyword(k as usize),
@@ -395,7 +454,11 @@ impl Matcher {
         }
         if let (Some(ac), true) = (&self.cased.ac, !cased.is_empty()) {
             for m in ac.find_overlapping_iter(cased) {
-                for &p in &self.cased.targets[m.pattern().as_usize()].0 {
+                let id = m.pattern().as_usize();
+                if self.cased.word_start[id] && glued_to_previous(cased, m.start()) {
+                    continue;
+                }
+                for &p in &self.cased.targets[id].patterns {
                     candidates[p as usize / 64] |= 1 << (p % 64);
                 }
             }
@@ -406,7 +469,7 @@ impl Matcher {
                 let pi = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let p = &s.patterns[pi];
-                if p.fields & bit == 0 {
+                if p.fields & bit == 0 || (p.info.requires_condition && !condition_seen) {
                     continue;
                 }
                 let text = match p.info.text {

@@ -53,6 +53,10 @@ pub struct PatternInfo {
     /// "ADD" or "DID" are ordinary words).
     #[serde(default)]
     pub not_in_caps: bool,
+    /// Every match contains a `{condition}` term: the regex only needs to run when a condition
+    /// anchor occurs too.
+    #[serde(default)]
+    pub requires_condition: bool,
 }
 
 /// A public page: a reading link for a condition.
@@ -158,6 +162,8 @@ pub struct CrisisLine {
 #[derive(Deserialize)]
 struct Blob {
     rules: Vec<RuleInfo>,
+    #[serde(default)]
+    condition_anchors: Vec<String>,
     conditions: Vec<Condition>,
     crisis_lines: Vec<CrisisLine>,
 }
@@ -192,6 +198,11 @@ pub fn catalog() -> &'static [RuleInfo] {
 /// The index of a rule in [`catalog`], for configuration (`disabled_rules`).
 pub fn rule_index(id: &str) -> Option<usize> {
     data().by_id.get(id).copied()
+}
+
+/// Literals of which every `{condition}` term contains one.
+pub fn condition_anchors() -> &'static [String] {
+    &data().blob.condition_anchors
 }
 
 /// The conditions with their reading links, for the panel.
