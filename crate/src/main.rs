@@ -153,7 +153,8 @@ fn analyze_line(
     if !value.is_object() {
         return Err((id, "expected a JSON object (one post)".into()));
     }
-    let post: Post = serde_json::from_value(value).map_err(|e| (id, format!("invalid post: {e}")))?;
+    let post: Post =
+        serde_json::from_value(value).map_err(|e| (id, format!("invalid post: {e}")))?;
     Ok(analyzer.analyze(&post))
 }
 
@@ -220,7 +221,10 @@ mod tests {
         let mut out = Vec::new();
         run(&Analyzer::default(), &input[..], &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         assert_eq!(lines.len(), 2);
         assert!(lines[0]["error"].as_str().unwrap().contains("UTF-8"));
         assert_eq!(lines[1]["id"], "ok");
@@ -241,7 +245,10 @@ mod tests {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(
             parse_analyze_args(&s(&["in.jsonl", "--config", "c.json"])).unwrap(),
-            AnalyzeArgs { input: Some("in.jsonl".into()), config: Some("c.json".into()) }
+            AnalyzeArgs {
+                input: Some("in.jsonl".into()),
+                config: Some("c.json".into())
+            }
         );
         assert!(parse_analyze_args(&s(&["--config"])).is_err());
         assert!(parse_analyze_args(&s(&["a", "b"])).is_err());

@@ -33,7 +33,9 @@ pub enum Category {
 }
 
 /// How strongly the badge speaks; ordered from silent to loudest, with `Support` apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// No badge.
@@ -50,7 +52,9 @@ pub enum Level {
 }
 
 /// What the creator shows about their qualifications, strongest first when read together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialStatus {
     /// Nothing shown.

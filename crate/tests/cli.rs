@@ -11,7 +11,12 @@ fn check_source(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run check-source");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -29,10 +34,16 @@ fn analyze_reads_stdin_and_writes_one_verdict_per_line() {
         &["analyze"],
         "{\"id\":\"p1\",\"platform\":\"tiktok\",\"caption\":\"5 signs you have undiagnosed ADHD\"}\n{\"id\":\"p2\",\"caption\":\"pasta night\"}\n",
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<serde_json::Value> =
-        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "p1");
     assert_eq!(lines[0]["level"], "warning");
@@ -84,7 +95,10 @@ fn a_missing_input_file_exits_1() {
 #[test]
 fn bad_usage_exits_2() {
     assert_eq!(check_source(&["frobnicate"], "").status.code(), Some(2));
-    assert_eq!(check_source(&["analyze", "--bogus"], "").status.code(), Some(2));
+    assert_eq!(
+        check_source(&["analyze", "--bogus"], "").status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -92,8 +106,10 @@ fn rules_lists_every_rule_with_examples() {
     let out = check_source(&["rules"], "");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    let rules: Vec<serde_json::Value> =
-        text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rules: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert!(rules.len() > 50, "only {} rules", rules.len());
     for r in &rules {
         for key in ["id", "category", "lang", "description"] {

@@ -60,7 +60,7 @@ fn text_strategy() -> impl Strategy<Value = String> {
     .prop_map(|parts| parts.concat())
 }
 
-fn field_text<'a>(post: &'a Post, field: Field, label: Option<usize>) -> &'a str {
+fn field_text(post: &Post, field: Field, label: Option<usize>) -> &str {
     match field {
         Field::Caption => &post.caption,
         Field::Name => post.author.name.as_deref().unwrap_or(""),
@@ -74,7 +74,11 @@ fn field_text<'a>(post: &'a Post, field: Field, label: Option<usize>) -> &'a str
 /// slice must decode to the reported text.
 fn check_span(text: &str, start: usize, end: usize, reported: &str) -> Result<(), TestCaseError> {
     let units: Vec<u16> = text.encode_utf16().collect();
-    prop_assert!(start <= end && end <= units.len(), "{start}..{end} of {}", units.len());
+    prop_assert!(
+        start <= end && end <= units.len(),
+        "{start}..{end} of {}",
+        units.len()
+    );
     let is_low = |i: usize| i < units.len() && (0xDC00..0xE000).contains(&units[i]);
     prop_assert!(!is_low(start), "start {start} splits a surrogate pair");
     prop_assert!(!is_low(end), "end {end} splits a surrogate pair");
@@ -85,7 +89,12 @@ fn check_span(text: &str, start: usize, end: usize, reported: &str) -> Result<()
 
 fn check_verdict(post: &Post, verdict: &Verdict) -> Result<(), TestCaseError> {
     for f in &verdict.findings {
-        check_span(field_text(post, f.field, f.label_index), f.start, f.end, &f.text)?;
+        check_span(
+            field_text(post, f.field, f.label_index),
+            f.start,
+            f.end,
+            &f.text,
+        )?;
     }
     for c in &verdict.credentials {
         check_span(field_text(post, c.field, None), c.start, c.end, &c.text)?;
