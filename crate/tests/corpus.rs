@@ -30,10 +30,15 @@ struct Expect {
 
 #[derive(Deserialize)]
 struct Row {
-    id: String,
     #[serde(flatten)]
     post: Post,
     expect: Expect,
+}
+
+impl Row {
+    fn id(&self) -> &str {
+        self.post.id.as_deref().unwrap_or("?")
+    }
 }
 
 fn manifest() -> PathBuf {
@@ -122,18 +127,18 @@ fn evaluate(rows: &[Row], analyzer: &Analyzer) -> (Scores, Vec<String>) {
         if !e.mh && g.diag {
             s.hard_failures.push(format!(
                 "{}: diagnostic finding on a non-mental-health post",
-                row.id
+                row.id()
             ));
         }
         if !e.mh && g.mh {
             s.hard_failures.push(format!(
                 "{}: mental_health true on a non-mental-health post",
-                row.id
+                row.id()
             ));
         }
         if e.crisis && v.level != Level::Support {
             s.hard_failures
-                .push(format!("{}: crisis post got level {:?}", row.id, v.level));
+                .push(format!("{}: crisis post got level {:?}", row.id(), v.level));
         }
         let mut wrong = Vec::new();
         if e.mh != g.mh {
@@ -154,7 +159,7 @@ fn evaluate(rows: &[Row], analyzer: &Analyzer) -> (Scores, Vec<String>) {
         if !wrong.is_empty() {
             mismatches.push(format!(
                 "{}: {} — {:?}",
-                row.id,
+                row.id(),
                 wrong.join(", "),
                 row.post.caption
             ));
@@ -258,7 +263,8 @@ fn golden_verdicts_are_unchanged() {
         if want != actual[i] {
             diffs.push(format!(
                 "{}:\n  expected {want}\n  actual   {}",
-                row.id, actual[i]
+                row.id(),
+                actual[i]
             ));
         }
     }
@@ -289,7 +295,7 @@ fn fast_and_naive_agree_on_every_corpus_row() {
             analyzer.analyze(&row.post),
             analyzer.analyze_naive(&row.post),
             "{}: the anchor pass lost a match",
-            row.id
+            row.id()
         );
     }
 }
