@@ -6,7 +6,7 @@
 // is initialised lazily on the first message after each start, with the settings read afresh.
 
 // Service workers allow no import() and no top-level await: the glue is imported statically.
-import init, { analyze, analyze_with, check_config, configure } from '../engine/check_source.js';
+import init, { analyze, analyze_with, check_config, configure, rules } from '../engine/check_source.js';
 import { fillRemembered, postCreatorKey, recordsToRemember } from './creators.js';
 import { acceptMessage } from './messages.js';
 import { DEFAULT_CONFIG, storedConfig } from './settings.js';
@@ -35,8 +35,10 @@ function engine() {
 async function applySettings() {
   let config = null;
   try {
+    // The options page falls back to storage.local when a document exceeds storage.sync's
+    // per-item quota (extension/options/store.js): sync first, else local.
     const { settings } = await ext.storage.sync.get('settings');
-    config = storedConfig(settings);
+    config = storedConfig(settings) ?? storedConfig((await ext.storage.local.get('settings')).settings);
   } catch (error) {
     console.warn('Check the Source: settings unreadable, using the defaults.', error);
   }
@@ -54,7 +56,7 @@ async function applySettings() {
 }
 
 ext.storage.onChanged.addListener((changes, area) => {
-  if (area === 'sync' && 'settings' in changes) configured = undefined;
+  if ((area === 'sync' || area === 'local') && 'settings' in changes) configured = undefined;
 });
 
 /** `content/analyze`: remembers creators seen with a bio, fills remembered bios, analyses. */
@@ -102,10 +104,25 @@ async function checkConfig({ config }) {
   return error === null ? { ok: true } : { ok: false, error };
 }
 
+/** `options/rules`: the shipped rules the options page lists (public fields and a few examples). */
+async function listRules() {
+  await engine();
+  const list = rules().map((r) => ({
+    id: r.id,
+    category: r.category,
+    lang: r.lang,
+    strength: r.strength,
+    description: r.description,
+    examples: (r.must_flag ?? []).slice(0, 3),
+  }));
+  return { ok: true, rules: list };
+}
+
 const handlers = {
   'content/analyze': analyzeBatch,
   'options/analyze': analyzeOne,
   'options/check-config': checkConfig,
+  'options/rules': listRules,
 };
 
 /** The reply for a handler that threw: `{field, message}` errors pass through as they are. */
@@ -121,4 +138,13 @@ ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!accepted) return false;
   handlers[accepted.kind](accepted).then(sendResponse, (error) => sendResponse(failure(accepted.kind, error)));
   return true;
+});
+
+// First run: say what the extension does and does not do (extension/welcome/). Needs no permission.
+// Not for Firefox's temporary installs (about:debugging, web-ext, the test harness): a developer
+// does not need it, and a tab opened over the one under test would push that one to the background.
+ext.runtime.onInstalled?.addListener(({ reason, temporary }) => {
+  if (reason === 'install' && !temporary) {
+    ext.tabs.create({ url: ext.runtime.getURL('welcome/welcome.html') }).catch((error) => console.warn('Check the Source: could not open the welcome page.', error));
+  }
 });

@@ -58,6 +58,8 @@ export function acceptMessage(message, sender, self) {
     case 'options/check-config':
       if (!fromExtensionPage(sender, self.origin) || !hasShape(message, ['config'])) return null;
       return isPlainObject(message.config) ? message : null;
+    case 'options/rules':
+      return fromExtensionPage(sender, self.origin) && hasShape(message, []) ? message : null;
     default:
       return null;
   }
