@@ -564,8 +564,10 @@ async function reset() {
 function onStorageChanged(changes, area) {
   if (!('settings' in changes) || (area !== 'sync' && area !== 'local')) return;
   loadSettings(ext.storage).then(({ settings }) => {
+    const fresh = formFromSettings(settings);
+    if (sameForm(fresh, saved)) return; // our own Apply or Reset
     const wasDirty = dirty();
-    saved = formFromSettings(settings);
+    saved = fresh;
     if (!wasDirty) {
       draft = cloneForm(saved);
       renderAll();
