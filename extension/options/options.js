@@ -15,6 +15,7 @@ import {
   KEYWORD_CATEGORIES,
   MAX_IMPORT_BYTES,
   MIN_LEVELS,
+  SCHEMA,
   cloneForm,
   configFromForm,
   exportText,
@@ -609,6 +610,9 @@ async function start() {
     saved = formFromSettings(settings);
     document.body.dataset.storedIn = area ?? '';
     if (area === 'local') setStatus('options_status_loaded_local');
+    // A value this version cannot read (another version's schema, through sync) is shown as the
+    // defaults; say so before an Apply here replaces it.
+    if (settings && settings.schema !== SCHEMA) setStatus('options_status_unknown_schema', String(settings.schema));
   } catch (error) {
     setStatus('options_status_load_failed', String(error?.message ?? error));
   }

@@ -373,6 +373,37 @@ for (const name of BROWSERS) {
       await settled();
     });
 
+    test('on load: sync first, else local; a value from an unknown schema is named, not trusted', async () => {
+      const put = (area, value) =>
+        options.evaluate(async ([a, v]) => {
+          const api = globalThis.browser ?? globalThis.chrome;
+          await api.storage[a].set({ settings: v });
+        }, [area, value]);
+      const reload = async () => {
+        await options.reload();
+        await options.waitFor(ready, null, 'options page ready after reload');
+        return options.evaluate(() => ({
+          sensitivity: document.querySelector('input[name=sensitivity]:checked').value,
+          status: document.getElementById('status').textContent,
+        }));
+      };
+      await fresh();
+      await put('local', { schema: 1, config: { version: 1, sensitivity: 'low' } });
+      let shown = await reload();
+      assert.equal(shown.sensitivity, 'low');
+      assert.match(shown.status, /this device only/);
+      await put('sync', { schema: 1, config: { version: 1, sensitivity: 'high' } });
+      shown = await reload();
+      assert.equal(shown.sensitivity, 'high');
+      assert.equal(shown.status, '');
+      await put('sync', { schema: 7, config: { version: 1, sensitivity: 'high' } });
+      await options.evaluate(async () => (globalThis.browser ?? globalThis.chrome).storage.local.remove('settings'));
+      shown = await reload();
+      assert.equal(shown.sensitivity, 'normal');
+      assert.match(shown.status, /another version \(schema 7\)/);
+      await fresh();
+    });
+
     test('keyboard only: Tab reaches every control in order, each with a visible focus', async () => {
       await fresh();
       // Open one rule group so its switches are in the walk too.
