@@ -30,13 +30,13 @@ const EXECUTABLE = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const routers = new WeakMap();
 
 /**
- * Launches headless Chromium with the unpacked extension in a fresh profile.
+ * Launches headless Chromium with the unpacked extension (none with `extension: false`) in a fresh profile.
  * Every request is routed: `chrome-extension://` continues, URLs registered with `serveSite` are
  * fulfilled, anything else is aborted and recorded in `aborted`.
  */
-export async function launchChromium({ dist = 'dist/chrome', headless = true, args = [] } = {}) {
+export async function launchChromium({ dist = 'dist/chrome', headless = true, args = [], extension = true } = {}) {
   const extensionDir = path.resolve(dist);
-  if (!existsSync(path.join(extensionDir, 'manifest.json'))) {
+  if (extension && !existsSync(path.join(extensionDir, 'manifest.json'))) {
     throw new Error(`no built extension at ${extensionDir}: run ./build.sh first`);
   }
   const profile = await mkdtemp(path.join(tmpdir(), 'cts-chromium-'));
@@ -45,9 +45,9 @@ export async function launchChromium({ dist = 'dist/chrome', headless = true, ar
     headless,
     // Playwright disables extensions by default; we need ours.
     ignoreDefaultArgs: ['--disable-extensions'],
+    // `extension: false` is the same browser without the extension: the benchmark's "off" profile.
     args: [
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
+      ...(extension ? [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`] : []),
       ...CHROMIUM_ARGS,
       ...args,
     ],
@@ -57,8 +57,8 @@ export async function launchChromium({ dist = 'dist/chrome', headless = true, ar
   await context.route('**/*', (route) => handleRoute(router, route));
   context.on('request', (request) => router.requests.push(request.url()));
 
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const extensionId = new URL(worker.url()).host;
+  const worker = extension ? (context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'))) : null;
+  const extensionId = worker ? new URL(worker.url()).host : null;
 
   let closed = false;
   const browser = {
