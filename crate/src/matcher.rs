@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use crate::post::Field;
@@ -290,6 +290,10 @@ impl Automaton {
             Some(
                 AhoCorasickBuilder::new()
                     .match_kind(MatchKind::Standard)
+                    // A full DFA: 12 % fewer instructions per post than the default contiguous
+                    // NFA on the generated bench corpus (callgrind), for ~3 ms more build time
+                    // with the full rule set and 500 keywords.
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&anchors)
                     .expect("anchors are plain strings of bounded size"),
             )
