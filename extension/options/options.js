@@ -467,7 +467,8 @@ async function apply() {
     return;
   }
   try {
-    const result = await saveSettings(ext.storage, settingsFromForm(draft));
+    // Everything back at the defaults: store nothing (absent means the shipped defaults).
+    const result = sameForm(draft, formFrom(null, null)) ? (await clearSettings(ext.storage), { area: 'sync' }) : await saveSettings(ext.storage, settingsFromForm(draft));
     saved = cloneForm(draft);
     setStatus(result.area === 'local' ? 'options_status_saved_local' : 'options_status_saved');
     document.body.dataset.storedIn = result.area;

@@ -185,6 +185,8 @@ for (const name of BROWSERS) {
       await settled();
       await options.click('#apply');
       await options.waitFor(() => document.getElementById('apply').disabled, null, 'saved again');
+      // Back at the defaults: nothing is stored.
+      assert.deepEqual(await options.evaluate(stored), { sync: null, local: null });
       await feed.waitFor((sel) => document.querySelectorAll(`${sel} cts-badge`).length === 0, recipe, 'the pasta badge gone');
       await feed.close();
     });
