@@ -6,6 +6,9 @@
 #   ./build.sh test     build, then run every test: Rust (native and in headless Chromium),
 #                       web-ext lint, the build-output and background tests, and the end-to-end
 #                       suites in Chromium and Firefox
+#   ./build.sh bench    build, then every benchmark: the engine (criterion, the command line,
+#                       WebAssembly in V8) and the scripted feed in the browsers, on versus off;
+#                       prints a table and writes dist/bench.json (see BENCHMARKS.md)
 #
 # Installs are skipped when the tool is already there at the right version, so a warm machine
 # rebuilds in seconds. Measured recipe and timings: ../shared/notes/toolchain.md.
@@ -184,6 +187,11 @@ case "${1:-build}" in
     build
     run_tests
     ;;
-  -h | --help | help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command '$1' (expected: ./build.sh, ./build.sh test)" ;;
+  bench)
+    build
+    install_test_tools
+    node bench/run.mjs
+    ;;
+  -h | --help | help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1' (expected: ./build.sh, ./build.sh test, ./build.sh bench)" ;;
 esac

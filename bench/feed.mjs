@@ -1,0 +1,170 @@
+// The scripted feed in real browsers (issue 5): the extension on versus off on the same generated
+// TikTok-like feed at the real URL, alternating runs so the ratio holds on a noisy machine.
+//
+//   node bench/feed.mjs [--pairs 3] [--posts 2000]     (run by ./build.sh bench after ./build.sh)
+//
+// Prints JSON with, per browser: main-thread script and task time on vs off (CDP Performance
+// metrics), long tasks, post-to-badge latency p50/p95 (the service worker stopped before each run,
+// so the first batch pays its cold start), background per-batch analysis time, and heap after
+// 500 and 5,000 posts.
+import { FEED_HTML, feedScript } from './feed-page.mjs';
+import { launchChromium } from '../tests/harness/chromium.mjs';
+import { launchFirefox } from '../tests/harness/firefox.mjs';
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const PAIRS = arg('pairs', 3);
+const POSTS = arg('posts', 2000);
+const SITE = {
+  'https://www.tiktok.com/foryou': { html: FEED_HTML },
+  'https://www.tiktok.com/__bench/feed.js': { body: feedScript(), contentType: 'text/javascript' },
+};
+const log = (...a) => console.error('[feed]', ...a);
+const quantile = (xs, q) => {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const round = (x, d = 1) => (Number.isFinite(x) ? +x.toFixed(d) : null);
+
+/** Polls `read()` until `ok(value)`, for at most `ms`; returns the last value (a benchmark, not a test). */
+async function until(read, ok, ms) {
+  const end = Date.now() + ms;
+  let v = await read();
+  while (!ok(v) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 100));
+    v = await read();
+  }
+  return v;
+}
+
+function summarise(bench) {
+  const latencies = [];
+  let falseBadges = 0;
+  for (const [id, t] of Object.entries(bench.badged)) {
+    if (!bench.mh[id]) falseBadges++;
+    else latencies.push(t - bench.inserted[id]);
+  }
+  const mhPosts = Object.keys(bench.mh).length;
+  return {
+    posts: bench.appended,
+    mh_posts: mhPosts,
+    badged_mh: latencies.length,
+    badges_on_other_posts: falseBadges,
+    latency_p50_ms: round(quantile(latencies, 0.5)),
+    latency_p95_ms: round(quantile(latencies, 0.95)),
+    long_tasks: bench.longTasks.length,
+    long_task_ms: round(bench.longTasks.reduce((n, t) => n + t.duration, 0)),
+  };
+}
+
+async function chromiumRun(extension) {
+  const browser = await launchChromium({ extension });
+  try {
+    browser.serveSite(SITE);
+    if (extension) await browser.stopServiceWorker();
+    const page = await browser.page();
+    const cdp = await browser.context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    await page.goto(`https://www.tiktok.com/foryou?posts=${POSTS}`);
+    const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const before = await metrics();
+    const bench = await until(() => page.evaluate(() => ({ ...window.__bench })), (b) => b.done, 600_000);
+    // Let the last badges arrive (bounded).
+    const settled = await until(
+      () => page.evaluate(() => ({ ...window.__bench })),
+      (b) => !extension || Object.keys(b.mh).every((id) => id in b.badged),
+      5_000,
+    );
+    const after = await metrics();
+    const result = {
+      ...summarise(settled ?? bench),
+      script_ms: round((after.ScriptDuration - before.ScriptDuration) * 1000),
+      task_ms: round((after.TaskDuration - before.TaskDuration) * 1000),
+    };
+    if (extension) {
+      const worker = await browser.serviceWorker();
+      const measures = await worker.evaluate(() => ({
+        analyze: performance.getEntriesByName('cts:analyze').map((e) => e.duration),
+        init: performance.getEntriesByName('cts:init').map((e) => e.duration),
+      }));
+      result.background_batches = measures.analyze.length;
+      result.background_batch_p50_ms = round(quantile(measures.analyze, 0.5), 2);
+      result.background_batch_p95_ms = round(quantile(measures.analyze, 0.95), 2);
+      result.background_init_ms = round(measures.init[0], 1);
+    }
+    return result;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function chromiumHeap() {
+  const browser = await launchChromium({});
+  try {
+    browser.serveSite(SITE);
+    const page = await browser.page();
+    const cdp = await browser.context.newCDPSession(page);
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    };
+    await page.goto('https://www.tiktok.com/foryou?posts=5000&pauseAt=500&batch=10&tick=20');
+    await until(() => page.evaluate(() => window.__bench.paused), Boolean, 120_000);
+    const at500 = await heap();
+    await page.evaluate(() => window.__bench.resume());
+    await until(() => page.evaluate(() => window.__bench.done), Boolean, 600_000);
+    const at5000 = await heap();
+    return { page_heap_500_mb: round(at500 / 1e6, 2), page_heap_5000_mb: round(at5000 / 1e6, 2), growth_mb: round((at5000 - at500) / 1e6, 2) };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function firefoxRun() {
+  const browser = await launchFirefox({});
+  try {
+    browser.serveSite(SITE);
+    await browser.get(`https://www.tiktok.com/foryou?posts=${POSTS}`);
+    const read = () => browser.driver.executeScript('return JSON.parse(JSON.stringify(window.__bench || {}))');
+    await until(read, (b) => b.done, 600_000);
+    const settled = await until(read, (b) => Object.keys(b.mh).every((id) => id in b.badged), 5_000);
+    return summarise(settled);
+  } finally {
+    await browser.close();
+  }
+}
+
+const on = [];
+const off = [];
+for (let i = 0; i < PAIRS; i++) {
+  log(`chromium pair ${i + 1}/${PAIRS}: on`);
+  on.push(await chromiumRun(true));
+  log(`chromium pair ${i + 1}/${PAIRS}: off`);
+  off.push(await chromiumRun(false));
+}
+log('chromium heap, 500 → 5000 posts');
+const heap = await chromiumHeap();
+log('firefox');
+const firefox = await firefoxRun();
+
+const med = (runs, key) => quantile(runs.map((r) => r[key]).filter(Number.isFinite), 0.5);
+const chromium = {
+  runs_on: on,
+  runs_off: off,
+  script_ms_on: med(on, 'script_ms'),
+  script_ms_off: med(off, 'script_ms'),
+  script_ratio_on_off: round(med(on, 'script_ms') / med(off, 'script_ms'), 3),
+  extension_ms_per_100_posts: round(((med(on, 'task_ms') - med(off, 'task_ms')) / POSTS) * 100, 2),
+  long_tasks_on: med(on, 'long_tasks'),
+  long_tasks_off: med(off, 'long_tasks'),
+  latency_p50_ms: med(on, 'latency_p50_ms'),
+  latency_p95_ms: med(on, 'latency_p95_ms'),
+  background_batch_p50_ms: med(on, 'background_batch_p50_ms'),
+  background_batch_p95_ms: med(on, 'background_batch_p95_ms'),
+  background_init_ms: med(on, 'background_init_ms'),
+  heap,
+};
+console.log(JSON.stringify({ posts: POSTS, pairs: PAIRS, chromium, firefox }));
