@@ -3,9 +3,11 @@
 // and does not do, reaches the options page by mouse and by keyboard, and passes axe-core.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { BROWSERS } from './lib/browsers.mjs';
+import { BROWSERS, REPO } from './lib/browsers.mjs';
 import { TIMEOUT, focusedProbe, launchPages, tabStops } from './lib/pages.mjs';
 
 const WELCOME = 'welcome/welcome.html';
@@ -85,5 +87,52 @@ for (const name of BROWSERS) {
       assert.deepEqual(violations, []);
       assert.deepEqual(br.offSite(), [], 'nothing left the machine');
     });
+  });
+}
+
+// Spanish: Chromium takes the extension's UI language from --lang (Firefox would need a language
+// pack). Every localised element shows the Spanish message, none the English one.
+if (BROWSERS.includes('chromium')) {
+  describe('first-run and options pages in Spanish (Chromium --lang=es)', () => {
+    const messages = (lang) => JSON.parse(readFileSync(path.join(REPO, 'extension/_locales', lang, 'messages.json'), 'utf8'));
+    const en = messages('en');
+    const es = messages('es');
+    let br;
+    before(async () => {
+      br = await launchPages('chromium', { chromiumArgs: ['--lang=es'] });
+    });
+    after(async () => {
+      await br?.close();
+    });
+
+    /** In the page: each `data-i18n` element's key and text, and the page language. */
+    function localised() {
+      return {
+        lang: document.documentElement.lang,
+        items: Array.from(document.querySelectorAll('[data-i18n]'), (el) => ({ key: el.dataset.i18n, text: el.textContent })),
+      };
+    }
+
+    for (const [pagePath, readyCheck] of [
+      [WELCOME, () => document.body.dataset.ready === 'true'],
+      ['options/options.html', () => document.body.dataset.ready === 'true' && document.querySelectorAll('#rules details').length > 0],
+    ]) {
+      test(`${pagePath} is in Spanish`, async () => {
+        const page = await br.extensionPage(pagePath);
+        await page.waitFor(readyCheck, null, `${pagePath} ready`);
+        const { lang, items } = await page.evaluate(localised);
+        assert.equal(lang, 'es');
+        assert.ok(items.length > 10, `${items.length} localised elements`);
+        for (const { key, text } of items) {
+          assert.equal(text, es[key].message, key);
+          if (en[key].message !== es[key].message) assert.notEqual(text, en[key].message, key);
+        }
+        if (pagePath.startsWith('options')) {
+          const summary = await page.evaluate(() => document.querySelector('#rules details summary').textContent);
+          assert.match(summary, /reglas/);
+        }
+        await page.close();
+      });
+    }
   });
 }

@@ -19,13 +19,16 @@ const DIST = process.env.CTS_DIST ? path.resolve(process.env.CTS_DIST) : path.jo
 export const TIMEOUT = Number(process.env.CTS_E2E_TIMEOUT ?? 30000);
 const AXE = readFileSync(path.join(REPO, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
-/** Launches `name` (chromium | firefox) with the built extension and the fixture sites. */
-export async function launchPages(name) {
-  return name === 'chromium' ? chromiumPages() : firefoxPages();
+/**
+ * Launches `name` (chromium | firefox) with the built extension and the fixture sites.
+ * `chromiumArgs` are extra Chromium flags (e.g. `--lang=es` for the extension's UI language).
+ */
+export async function launchPages(name, { chromiumArgs = [] } = {}) {
+  return name === 'chromium' ? chromiumPages(chromiumArgs) : firefoxPages();
 }
 
-async function chromiumPages() {
-  const b = await launchChromium({ dist: path.join(DIST, 'chrome') });
+async function chromiumPages(args) {
+  const b = await launchChromium({ dist: path.join(DIST, 'chrome'), args });
   b.serveSite(fixtureSites());
   const wrap = (page) => ({
     page,
