@@ -264,6 +264,22 @@ fn needs_word_start(anchor: &str) -> bool {
         && anchor.chars().next().is_some_and(|c| c.is_alphanumeric())
 }
 
+/// The fields a user keyword of a category is looked for in, as the shipped rules of that
+/// category read them: credentials and titles in the profile (name, handle, bio), sponsorship and
+/// self-promotion in the caption and the platform's labels, everything else in the caption only.
+/// A keyword in a field the category does not belong to would report, say, a topic in a label.
+pub fn keyword_fields(category: Category) -> u8 {
+    match category {
+        Category::Credential | Category::NonClinicalTitle => {
+            field_bit(Field::Name) | field_bit(Field::Handle) | field_bit(Field::Bio)
+        }
+        Category::Sponsorship | Category::SelfPromotion => {
+            field_bit(Field::Caption) | field_bit(Field::Label)
+        }
+        _ => field_bit(Field::Caption),
+    }
+}
+
 /// Whether a word character comes right before byte `at`.
 fn glued_to_previous(text: &str, at: usize) -> bool {
     text[..at]
@@ -444,7 +460,10 @@ impl Matcher {
                     }
                 }
                 for &k in &slot.keywords {
-                    if whole_word(folded, m.start(), m.end()) {
+                    let kw = &self.keywords[k as usize];
+                    if keyword_fields(kw.category) & bit != 0
+                        && whole_word(folded, m.start(), m.end())
+                    {
                         out.push(Hit {
                             source: Source::Keyword(k as usize),
                             cased: false,

@@ -265,3 +265,42 @@ fn building_with_500_keywords_is_fast() {
     let v = a.analyze(&caption("and custom phrase number 499 here"));
     assert!(v.findings.iter().any(|f| f.rule == "user.diagnostic"));
 }
+
+#[test]
+fn user_keywords_read_the_fields_of_their_category() {
+    use check_source::post::{Author, Field};
+    let c = Config::from_value(&json!({"version": 1, "keywords": {
+        "topic": ["zz topic"], "sponsorship": ["zz sponsor"], "credential": ["ZZ Cert"]}}))
+    .unwrap();
+    let a = Analyzer::new(&c).unwrap();
+    let everywhere = "zz topic zz sponsor ZZ Cert";
+    let v = a.analyze(&Post {
+        caption: everywhere.into(),
+        author: Author {
+            handle: None,
+            name: Some(everywhere.into()),
+            bio: Some(everywhere.into()),
+        },
+        labels: vec![everywhere.into()],
+        ..Post::default()
+    });
+    // Topics only in the caption (a label has no place for a topic mention).
+    assert!(v.topics.iter().all(|t| t.field == Field::Caption), "{v:?}");
+    assert_eq!(v.topics.len(), 1);
+    // Sponsorship in the caption and the labels.
+    let spon: Vec<Field> = v
+        .findings
+        .iter()
+        .filter(|f| f.rule == "user.sponsorship")
+        .map(|f| f.field)
+        .collect();
+    assert_eq!(spon, [Field::Caption, Field::Label]);
+    // Credentials in the profile, once, as a title nothing can check.
+    assert_eq!(v.credentials.len(), 1, "{v:?}");
+    assert_eq!(v.credentials[0].id, "user.credential");
+    assert_eq!(v.credentials[0].field, Field::Name);
+    assert_eq!(
+        v.credential_status,
+        check_source::verdict::CredentialStatus::ClaimedUnverified
+    );
+}
