@@ -356,7 +356,7 @@ for (const name of BROWSERS) {
       await fresh();
       // 200 phrases of ~45 characters: ~9 KB of JSON, over storage.sync's 8192-byte item limit.
       const phrases = Array.from({ length: 200 }, (_, i) => `an ignored phrase long enough to fill ${String(i).padStart(3, '0')}`);
-      await options.evaluate(importText, ['large.json', JSON.stringify({ version: 1, ignored_phrases: phrases })]);
+      await options.evaluate(importText, ['large.json', JSON.stringify({ version: 1, ignored_phrases: phrases, keywords: { diagnostic: ['zebra stripes pattern'] } })]);
       await options.waitFor(importSettled, null, 'import settled');
       await settled();
       await options.click('#apply');
@@ -364,7 +364,20 @@ for (const name of BROWSERS) {
       const where = await options.evaluate(stored);
       assert.equal(where.sync, null);
       assert.deepEqual(where.local.config.ignored_phrases, phrases);
-      // The engine uses them: "signs of spring"-style exclusions reach the background.
+      // The background installs them from storage.local: its current analyzer (no `config` in the
+      // message) flags the keyword.
+      const current = () =>
+        options.evaluate(async () => {
+          const api = globalThis.browser ?? globalThis.chrome;
+          const reply = await api.runtime.sendMessage({ kind: 'options/analyze', post: { platform: 'tiktok', caption: 'a zebra stripes pattern dress' } });
+          return reply.verdict.findings.map((f) => f.rule);
+        });
+      await options.waitFor(async () => {
+        const api = globalThis.browser ?? globalThis.chrome;
+        const reply = await api.runtime.sendMessage({ kind: 'options/analyze', post: { platform: 'tiktok', caption: 'a zebra stripes pattern dress' } });
+        return reply.verdict.findings.length > 0;
+      }, null, 'the background uses the settings kept in storage.local');
+      assert.deepEqual(await current(), ['user.diagnostic']);
       await options.click('#reset');
       await options.waitFor(() => document.getElementById('reset-dialog').open, null, 'the reset dialog');
       await options.click('#reset-confirm');
@@ -373,6 +386,11 @@ for (const name of BROWSERS) {
         return (await api.storage.local.get('settings')).settings === undefined;
       }, null, 'local settings cleared');
       await settled();
+      await options.waitFor(async () => {
+        const api = globalThis.browser ?? globalThis.chrome;
+        const reply = await api.runtime.sendMessage({ kind: 'options/analyze', post: { platform: 'tiktok', caption: 'a zebra stripes pattern dress' } });
+        return reply.verdict.findings.length === 0;
+      }, null, 'the background back at the defaults');
     });
 
     test('on load: sync first, else local; a value from an unknown schema is named, not trusted', async () => {
