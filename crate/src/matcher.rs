@@ -261,7 +261,10 @@ pub const WORD_START_MAX_CHARS: usize = 3;
 
 fn needs_word_start(anchor: &str) -> bool {
     anchor.chars().count() <= WORD_START_MAX_CHARS
-        && anchor.chars().next().is_some_and(|c| c.is_alphanumeric())
+        && anchor
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
 }
 
 /// The fields a user keyword of a category is looked for in, as the shipped rules of that
@@ -280,12 +283,13 @@ pub fn keyword_fields(category: Category) -> u8 {
     }
 }
 
-/// Whether a word character comes right before byte `at`.
+/// Whether an ASCII word character comes right before byte `at`: the same test as the `\b` the
+/// patterns use after [`ascii_classes`] (a Cyrillic letter before "not" is a boundary to them, so
+/// it must be one here too; the fuzzer found "Яnot a counselor" flagged only by the naive scan).
 fn glued_to_previous(text: &str, at: usize) -> bool {
-    text[..at]
-        .chars()
-        .next_back()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    text.as_bytes()[..at]
+        .last()
+        .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// An Aho-Corasick automaton over anchors, with what each anchor leads to.
@@ -671,6 +675,20 @@ mod tests {
         let re = Regex::new(&ascii_classes(r"\bad\w*\b")).unwrap();
         assert!(re.is_match("🧠adhd🧠"));
         assert!(!re.is_match("bad"));
+    }
+
+    #[test]
+    fn short_anchors_need_an_ascii_word_start() {
+        assert!(needs_word_start("nd"));
+        assert!(needs_word_start("all"));
+        assert!(!needs_word_start("sign"));
+        assert!(!needs_word_start("#ad"));
+        assert!(glued_to_previous("and", 1));
+        assert!(!glued_to_previous("x nd", 2));
+        // Non-ASCII letters are boundaries, as for the ASCII `\b` of the patterns.
+        let t = "Яnot";
+        assert!(!glued_to_previous(t, t.find("not").unwrap()));
+        assert!(!glued_to_previous("🧠not", "🧠".len()));
     }
 
     #[test]
