@@ -167,10 +167,10 @@ run_tests() {
   step "wasm tests in headless Chromium" wasm_browser_tests
   step "web-ext lint" web-ext lint --no-config-discovery --source-dir "$DIST/firefox" --warnings-as-errors
   local unit=() dir
-  for dir in tests/build tests/background tests/adapters; do
+  for dir in tests/build tests/background tests/adapters tests/options; do
     if [ -d "$dir" ]; then unit+=("$dir/"); fi
   done
-  step "build, background and content tests" node --test --test-reporter=spec "${unit[@]}"
+  step "build, background, content and options tests" node --test --test-reporter=spec "${unit[@]}"
   step "end-to-end (Chromium, Firefox)" node --test --test-reporter=spec tests/e2e/
 
   printf '\n'

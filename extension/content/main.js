@@ -32,8 +32,50 @@
   let nextRequest = 1;
   let stopped = false;
   let watcher = null;
+  /** Bumped when the person's settings change: verdicts from older settings are never reused. */
+  let generation = 0;
+  /** The person's display preferences (ARCHITECTURE.md, storage schema); defaults until read. */
+  let display = { minLevel: 'info', enabled: true };
 
-  const signature = (e) => JSON.stringify([e.key, e.post.caption, e.post.author, e.post.labels]);
+  const signature = (e) => JSON.stringify([generation, e.key, e.post.caption, e.post.author, e.post.labels]);
+  const LEVELS = ['none', 'info', 'caution', 'warning'];
+  /** Whether the person asked to see this level: crisis support is always shown. */
+  const wanted = (level) => level === 'support' || LEVELS.indexOf(level) >= Math.max(1, LEVELS.indexOf(display.minLevel));
+
+  /** Reads `display` from the stored settings (sync first, else local), with safe defaults. */
+  async function readDisplay() {
+    let stored;
+    try {
+      stored = (await api.storage.sync.get('settings')).settings;
+      if (!stored) stored = (await api.storage.local.get('settings')).settings;
+    } catch {
+      stored = undefined; // unreadable storage: keep the defaults, lose nothing
+    }
+    const d = stored && typeof stored === 'object' ? stored.display : undefined;
+    const minLevel = LEVELS.includes(d?.min_level) && d.min_level !== 'none' ? d.min_level : 'info';
+    const enabled = d?.sites?.[site] !== false;
+    return { minLevel, enabled };
+  }
+
+  /** Settings changed in the options page: forget verdicts and badges, read the page again. */
+  function settingsChanged(changes, area) {
+    if (stopped || (area !== 'sync' && area !== 'local') || !('settings' in changes)) return;
+    readDisplay().then((d) => {
+      generation += 1;
+      verdicts.clear();
+      applyDisplay(d);
+    });
+  }
+
+  /** Installs display preferences: every badge goes, and the page is read again under them. */
+  function applyDisplay(d) {
+    display = d;
+    for (const host of document.querySelectorAll('[data-cts-badge]')) {
+      const node = badgeOwner.get(host);
+      if (node) removeBadge(node);
+    }
+    watcher?.rescan();
+  }
 
   function invalidated(err) {
     return !api.runtime?.id || /context invalidated|Extension context/i.test(String(err?.message ?? err));
@@ -46,6 +88,7 @@
     watcher?.stop();
     try {
       api.runtime.onMessage.removeListener(onMessage);
+      api.storage.onChanged.removeListener(settingsChanged);
     } catch {
       // the runtime is already gone
     }
@@ -84,7 +127,7 @@
   /** Shows (or keeps, or re-inserts once) the badge for entry `e` with cached result `r`. */
   function place(e, sig, r) {
     if (e.kind !== 'post') return;
-    const view = CTS.badge.view(r.verdict, r.remembered);
+    const view = display.enabled && wanted(r.verdict.level) ? CTS.badge.view(r.verdict, r.remembered) : null;
     const rec = nodeBadge.get(e.node);
     if (!view) {
       removeBadge(e.node);
@@ -108,6 +151,7 @@
     const host = CTS.badge.create(document, openPanel);
     CTS.badge.render(host, view);
     host.dataset.key = e.key;
+    host.dataset.ctsBadge = '';
     hostData.set(host, { verdict: r.verdict, post: r.post, remembered: r.remembered, view });
     e.anchor.after(host);
     nodeBadge.set(e.node, { host, sig, gaveUp: false });
@@ -120,7 +164,8 @@
   }
 
   function process(roots) {
-    if (stopped) return;
+    // Switched off for this site in the options: read nothing, send nothing.
+    if (stopped || !display.enabled) return;
     const entries = [];
     const nodes = new Set();
     for (const root of roots) {
@@ -204,6 +249,11 @@
   }
 
   api.runtime.onMessage.addListener(onMessage);
+  api.storage.onChanged.addListener(settingsChanged);
+  readDisplay().then((d) => {
+    // Usually read before the first verdicts arrive; if not, badges placed meanwhile are redone.
+    if (d.minLevel !== display.minLevel || d.enabled !== display.enabled) applyDisplay(d);
+  });
   watcher = CTS.watcher.watch(window, {
     process,
     navigated: () => {

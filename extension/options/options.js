@@ -459,6 +459,17 @@ function renderVerdict(out, verdict, post) {
 
 async function apply() {
   $('apply').disabled = true;
+  // Marks the save in progress until storage has answered (the button alone is disabled
+  // before and after, so it cannot tell "saving" from "saved").
+  document.body.dataset.saving = 'true';
+  try {
+    await applyNow();
+  } finally {
+    delete document.body.dataset.saving;
+  }
+}
+
+async function applyNow() {
   const reply = await validate();
   if (!reply.ok) {
     updateButtons();

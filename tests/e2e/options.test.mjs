@@ -170,7 +170,7 @@ for (const name of BROWSERS) {
       await options.waitFor(() => document.getElementById('kw-diagnostic-0')?.value === 'garlic pasta', null, 'the keyword row');
       await settled();
       await options.click('#apply');
-      await options.waitFor(() => document.getElementById('apply').disabled && /Saved/.test(document.getElementById('status').textContent), null, 'saved');
+      await options.waitFor(() => document.getElementById('apply').disabled && !document.body.dataset.saving && /Saved/.test(document.getElementById('status').textContent), null, 'saved');
       const saved = await options.evaluate(stored);
       assert.deepEqual(saved.sync.config, { version: 1, keywords: { diagnostic: ['garlic pasta'] } });
       assert.equal(saved.local, null);
@@ -184,7 +184,7 @@ for (const name of BROWSERS) {
       await options.click('#list-kw-diagnostic li button.remove');
       await settled();
       await options.click('#apply');
-      await options.waitFor(() => document.getElementById('apply').disabled, null, 'saved again');
+      await options.waitFor(() => document.getElementById('apply').disabled && !document.body.dataset.saving, null, 'saved again');
       // Back at the defaults: nothing is stored.
       assert.deepEqual(await options.evaluate(stored), { sync: null, local: null });
       await feed.waitFor((sel) => document.querySelectorAll(`${sel} cts-badge`).length === 0, recipe, 'the pasta badge gone');
@@ -211,7 +211,7 @@ for (const name of BROWSERS) {
       await options.waitFor(() => document.getElementById('tester-result').dataset.level === 'none', null, 'the tester shows no badge with the rule off');
       await settled();
       await options.click('#apply');
-      await options.waitFor(() => document.getElementById('apply').disabled && /Saved/.test(document.getElementById('status').textContent), null, 'saved');
+      await options.waitFor(() => document.getElementById('apply').disabled && !document.body.dataset.saving && /Saved/.test(document.getElementById('status').textContent), null, 'saved');
       assert.deepEqual((await options.evaluate(stored)).sync.config, { version: 1, disabled_rules: ['en.crisis.suicide'] });
       await feed.waitFor((s) => document.querySelectorAll(`${s} cts-badge`).length === 0, sel, 'the badge removed after the rule is off');
 
@@ -219,7 +219,7 @@ for (const name of BROWSERS) {
       await options.click(switchSel);
       await settled();
       await options.click('#apply');
-      await options.waitFor(() => document.getElementById('apply').disabled, null, 'saved again');
+      await options.waitFor(() => document.getElementById('apply').disabled && !document.body.dataset.saving, null, 'saved again');
       await feed.waitFor((s) => document.querySelectorAll(`${s} cts-badge`).length === 1, sel, 'the badge back');
       await feed.close();
       await options.evaluate(() => {
@@ -287,7 +287,7 @@ for (const name of BROWSERS) {
       await options.waitFor(() => document.getElementById('ignored-0')?.value === 'signs of spring', null, 'the ignored phrase row');
       await settled();
       await options.click('#apply');
-      await options.waitFor(() => document.getElementById('apply').disabled && /Saved/.test(document.getElementById('status').textContent), null, 'saved');
+      await options.waitFor(() => document.getElementById('apply').disabled && !document.body.dataset.saving && /Saved/.test(document.getElementById('status').textContent), null, 'saved');
       const applied = (await options.evaluate(stored)).sync;
       assert.deepEqual(applied, {
         schema: 1,
@@ -331,7 +331,7 @@ for (const name of BROWSERS) {
       await settled();
       assert.deepEqual(await options.evaluate(buttons), { apply: false, revert: false });
       await options.click('#apply');
-      await options.waitFor(() => document.getElementById('apply').disabled && /Saved/.test(document.getElementById('status').textContent), null, 'saved');
+      await options.waitFor(() => document.getElementById('apply').disabled && !document.body.dataset.saving && /Saved/.test(document.getElementById('status').textContent), null, 'saved');
       assert.deepEqual((await options.evaluate(stored)).sync, applied);
 
       // The engine configuration alone (what `check-source analyze --config` reads) imports too.
@@ -360,7 +360,7 @@ for (const name of BROWSERS) {
       await options.waitFor(importSettled, null, 'import settled');
       await settled();
       await options.click('#apply');
-      await options.waitFor(() => document.getElementById('apply').disabled && /this device only/.test(document.getElementById('status').textContent), null, 'saved locally');
+      await options.waitFor(() => document.getElementById('apply').disabled && !document.body.dataset.saving && /this device only/.test(document.getElementById('status').textContent), null, 'saved locally');
       const where = await options.evaluate(stored);
       assert.equal(where.sync, null);
       assert.deepEqual(where.local.config.ignored_phrases, phrases);
