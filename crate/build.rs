@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+#[path = "src/rules/expand.rs"]
+mod expand;
+use expand::{expand, is_macro_name};
+
 const CATEGORIES: &[&str] = &[
     "diagnostic",
     "lived_experience",
@@ -145,6 +149,10 @@ struct CrisisLine {
 
 #[derive(Serialize)]
 struct Out {
+    /// Every macro, `condition` included, unexpanded: patterns and `unless` are shipped as
+    /// written and expanded once when the catalogue loads (`src/rules/expand.rs`, the same code
+    /// that validated them here), so the `{condition}` alternation is stored once, not per rule.
+    macros: BTreeMap<String, String>,
     rules: Vec<RuleOut>,
     /// Anchors of every `{condition}` term (see `requires_condition`).
     condition_anchors: Vec<String>,
@@ -283,6 +291,7 @@ fn compile(root: &Path) -> Result<String, Errors> {
 
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut out = Out {
+        macros: macros.clone(),
         condition_anchors: derive_anchors("data/conditions.toml", &all_terms, &mut Vec::new()),
         rules: Vec::new(),
         conditions: Vec::new(),
@@ -537,53 +546,6 @@ fn add_macro(
     }
 }
 
-fn is_macro_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some('a'..='z' | '_'))
-        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_'))
-}
-
-/// Replaces every `{name}` by `(?:fragment)`; repetition counts such as `{2,3}` start with a
-/// digit and are left alone. Macros may use other macros.
-fn expand(pattern: &str, macros: &BTreeMap<String, String>, depth: u32) -> Result<String, String> {
-    if depth > 8 {
-        return Err("macros nest more than 8 deep (a macro that uses itself?)".into());
-    }
-    let mut out = String::with_capacity(pattern.len());
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        // An escaped brace `\{` is a literal.
-        let escaped = rest[..open]
-            .chars()
-            .rev()
-            .take_while(|&c| c == '\\')
-            .count()
-            % 2
-            == 1;
-        let after = &rest[open + 1..];
-        let close = after.find('}');
-        match close {
-            Some(close) if !escaped && is_macro_name(&after[..close]) => {
-                let name = &after[..close];
-                let frag = macros
-                    .get(name)
-                    .ok_or_else(|| format!("unknown macro {{{name}}}"))?;
-                out.push_str(&rest[..open]);
-                out.push_str("(?:");
-                out.push_str(&expand(frag, macros, depth + 1)?);
-                out.push(')');
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push_str(&rest[..=open]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
 fn claim_id(ids: &mut HashMap<String, String>, id: &str, file: &str, errors: &mut Errors) {
     if let Some(first) = ids.insert(id.to_string(), file.to_string()) {
         errors.push(format!("{file}: rule {id}: duplicate id (also in {first})"));
@@ -709,7 +671,7 @@ fn check_rule(
     }
     check_examples(&who, &r.must_flag, &r.must_pass, errors);
     let window = check_window(r.window, &who, errors);
-    let pattern = match expand(&r.pattern, macros, 0) {
+    let pattern = match expand(&r.pattern, macros) {
         Ok(p) => p,
         Err(e) => {
             errors.push(format!("{who}: pattern: {e}"));
@@ -722,12 +684,7 @@ fn check_rule(
             errors.push(format!("{who}: pattern: {p}"));
         }
     }
-    let unless = match r
-        .unless
-        .as_deref()
-        .map(|u| expand(u, macros, 0))
-        .transpose()
-    {
+    let unless = match r.unless.as_deref().map(|u| expand(u, macros)).transpose() {
         Ok(u) => u,
         Err(e) => {
             errors.push(format!("{who}: unless: {e}"));
@@ -740,8 +697,11 @@ fn check_rule(
     if errors.len() != before {
         return None;
     }
+    let requires_condition = requires_token(&r.pattern, "{condition}");
     Some(RuleOut {
         unless_edges: unless.as_deref().is_some_and(has_edge_anchor),
+        // Shipped unexpanded (see `Out::macros`); the expansion above only validated them.
+        unless: r.unless,
         id: r.id,
         category: r.category,
         kind: r.kind,
@@ -754,13 +714,12 @@ fn check_rule(
         must_pass: r.must_pass,
         patterns: vec![PatternOut {
             text,
-            regex: pattern,
+            regex: r.pattern,
             anchors: r.anchors,
             needs_company: false,
             not_in_caps: false,
-            requires_condition: requires_token(&r.pattern, "{condition}"),
+            requires_condition,
         }],
-        unless,
         window,
         credential: None,
         condition: None,
@@ -1096,7 +1055,7 @@ fn condition_rule(
         } else if let Some(p) = folding_problem(&strip_escapes(t)) {
             errors.push(format!("{who}: term `{t}`: {p}"));
         }
-        if t.contains('{') && expand(t, macros, 0).is_err() {
+        if expand(t, &BTreeMap::new()).is_err() {
             errors.push(format!("{who}: term `{t}`: terms cannot use macros"));
         }
     }
@@ -1139,12 +1098,7 @@ fn condition_rule(
             requires_condition: false,
         });
     }
-    let unless = match c
-        .unless
-        .as_deref()
-        .map(|u| expand(u, macros, 0))
-        .transpose()
-    {
+    let unless = match c.unless.as_deref().map(|u| expand(u, macros)).transpose() {
         Ok(u) => u,
         Err(e) => {
             errors.push(format!("{who}: unless: {e}"));
@@ -1167,7 +1121,7 @@ fn condition_rule(
         must_pass: c.must_pass.clone(),
         patterns,
         unless_edges: unless.as_deref().is_some_and(has_edge_anchor),
-        unless,
+        unless: c.unless.clone(),
         window,
         credential: None,
         condition: Some(c.id.clone()),
@@ -1237,12 +1191,7 @@ fn credential_rule(
     }
     check_examples(&who, &c.must_flag, &c.must_pass, errors);
     let window = check_window(c.window, &who, errors);
-    let unless = match c
-        .unless
-        .as_deref()
-        .map(|u| expand(u, macros, 0))
-        .transpose()
-    {
+    let unless = match c.unless.as_deref().map(|u| expand(u, macros)).transpose() {
         Ok(u) => u,
         Err(e) => {
             errors.push(format!("{who}: unless: {e}"));
@@ -1333,7 +1282,7 @@ fn credential_rule(
         must_pass: c.must_pass,
         patterns,
         unless_edges: unless.as_deref().is_some_and(has_edge_anchor),
-        unless,
+        unless: c.unless,
         window,
         credential: Some(CredentialOut {
             id: c.id,

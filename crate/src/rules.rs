@@ -3,15 +3,20 @@
 //!
 //! Why JSON at build time: the data is validated once when the crate builds (a broken rule stops
 //! the build with a message naming it), and the runtime only deserialises a flat list, once per
-//! process ([`OnceLock`]). The regexes themselves are compiled lazily by `matcher.rs`.
+//! process ([`OnceLock`]). Patterns are shipped as written, with `{condition}` and the other
+//! macros unexpanded (the `{condition}` alternation alone was ~580 KB of the blob when copied into
+//! every rule), and expanded here once, with the same code `build.rs` validated them with
+//! ([`expand`]). The regexes themselves are compiled lazily by `matcher.rs`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
 use crate::post::Field;
 use crate::verdict::{Category, CredentialStatus, VerifyLink};
+
+mod expand;
 
 static RULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.json"));
 
@@ -42,7 +47,8 @@ pub enum TextKind {
 pub struct PatternInfo {
     /// Which text the regex runs on.
     pub text: TextKind,
-    /// The regex with macros expanded. A group named `m`, when present, is the reported span.
+    /// The regex (macros expanded when the catalogue loads). A group named `m`, when present, is
+    /// the reported span.
     pub regex: String,
     /// Literal substrings, at least one of which occurs in every text the regex can match.
     pub anchors: Vec<String>,
@@ -161,6 +167,8 @@ pub struct CrisisLine {
 
 #[derive(Deserialize)]
 struct Blob {
+    /// Every macro by name, `condition` included, unexpanded.
+    macros: BTreeMap<String, String>,
     rules: Vec<RuleInfo>,
     #[serde(default)]
     condition_anchors: Vec<String>,
@@ -178,8 +186,9 @@ fn data() -> &'static Catalog {
     CATALOG.get_or_init(|| {
         // build.rs wrote this JSON from the same structs; failing here means the two disagree,
         // which the crate's own tests catch before anything ships.
-        let blob: Blob =
+        let mut blob: Blob =
             serde_json::from_str(RULES_JSON).expect("embedded rules.json matches rules.rs");
+        expand_patterns(&mut blob);
         let by_id = blob
             .rules
             .iter()
@@ -188,6 +197,29 @@ fn data() -> &'static Catalog {
             .collect();
         Catalog { blob, by_id }
     })
+}
+
+/// Expands the macros of every pattern and `unless` in place. `build.rs` expanded each one with
+/// the same function and stopped the build on any error, so none fails here; were one to, it is
+/// kept as written, does not compile as a regex, never matches, and the test that compiles every
+/// shipped regex names it.
+fn expand_patterns(blob: &mut Blob) {
+    let macros = std::mem::take(&mut blob.macros);
+    let expanded = |s: &mut String| {
+        if s.contains('{') {
+            if let Ok(e) = expand::expand(s, &macros) {
+                *s = e;
+            }
+        }
+    };
+    for r in &mut blob.rules {
+        for p in &mut r.patterns {
+            expanded(&mut p.regex);
+        }
+        if let Some(u) = &mut r.unless {
+            expanded(u);
+        }
+    }
 }
 
 /// Every shipped rule, in a fixed order (files sorted by path, then conditions, then credentials).
