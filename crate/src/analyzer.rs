@@ -331,6 +331,7 @@ impl Analyzer {
                     end,
                     text: span_text,
                     derived: false,
+                    token: hit.cased && rule.is_some(),
                 });
                 continue;
             }
@@ -472,6 +473,28 @@ mod tests {
     fn empty_post_is_silent() {
         let v = Analyzer::default().analyze(&Post::default());
         assert_eq!(v, Verdict::default());
+    }
+
+    #[test]
+    fn a_bio_with_title_and_post_nominal_reports_the_post_nominal() {
+        // The extension's badge says "Licensed: LCSW", not the spelled-out phrase.
+        let bio = "Licensed clinical social worker • LCSW #12345";
+        let v = Analyzer::default().analyze(&Post {
+            caption: "5 signs you have undiagnosed ADHD".into(),
+            author: crate::post::Author {
+                bio: Some(bio.into()),
+                ..Default::default()
+            },
+            ..Post::default()
+        });
+        assert_eq!(v.credential_status, CredentialStatus::Licensed);
+        let lcsw: Vec<_> = v.credentials.iter().filter(|c| c.id == "us.lcsw").collect();
+        assert_eq!(lcsw.len(), 1, "{:?}", v.credentials);
+        let start = bio.encode_utf16().count() - "LCSW #12345".len();
+        assert_eq!(
+            (lcsw[0].text.as_str(), lcsw[0].start, lcsw[0].end),
+            ("LCSW", start, start + 4)
+        );
     }
 
     #[test]

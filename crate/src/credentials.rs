@@ -10,7 +10,9 @@
 //! - "licensed" (or "registered", "board-certified") before a profession ("Licensed psychologist"),
 //!   or a licence number next to a clinical title ("psychologist … license 4567"), counts as
 //!   `licensed` even when no post-nominal is written;
-//! - each credential is reported once (first field in name, handle, bio order), strongest first;
+//! - each credential is reported once, strongest first: by its case-sensitive post-nominal token
+//!   ("LCSW") when one was read, which is what the badge shows, rather than the spelled-out
+//!   phrase ("Licensed clinical social worker"); otherwise the first in name, handle, bio order;
 //!   the status is the strongest across all fields (`licensed` > `claimed_unverified` >
 //!   `non_clinical` > `none`).
 
@@ -34,6 +36,9 @@ pub(crate) struct Candidate {
     pub text: String,
     /// Inferred by this module rather than read from a credential rule; loses ties.
     pub derived: bool,
+    /// Read by a case-sensitive post-nominal token ("LCSW") rather than a folded phrase; the
+    /// finding for a credential id prefers it (the badge shows the short form).
+    pub token: bool,
 }
 
 /// What a credential rule stands for: its data, or for a plain rule of category `credential` /
@@ -184,6 +189,7 @@ impl Reader {
                 end,
                 text: crate::analyzer::slice_utf16(original, start, end).to_string(),
                 derived: true,
+                token: false,
             });
         }
         for m in licence_number().find_iter(text) {
@@ -219,6 +225,7 @@ impl Reader {
                     end,
                     text,
                     derived: true,
+                    token: false,
                 });
             }
         }
@@ -248,21 +255,33 @@ impl Reader {
                 }
             }
         }
-        // Once per credential id (disclaimers and derived findings once per text).
-        let mut seen: Vec<(String, String)> = Vec::new();
-        kept.retain(|k| {
+        // Once per credential id (disclaimers and derived findings once per text): the first by
+        // field and position, unless a later one was read by its post-nominal token and the first
+        // was not.
+        let mut seen: Vec<((String, String), usize)> = Vec::new();
+        let mut keep = vec![false; kept.len()];
+        for (i, k) in kept.iter().enumerate() {
             let key = if k.info.id == "disclaimer" || k.info.id.starts_with("derived.") {
                 (k.info.id.clone(), k.text.to_lowercase())
             } else {
                 (k.info.id.clone(), String::new())
             };
-            if seen.contains(&key) {
-                false
-            } else {
-                seen.push(key);
-                true
+            match seen.iter_mut().find(|(s, _)| *s == key) {
+                None => {
+                    seen.push((key, i));
+                    keep[i] = true;
+                }
+                Some((_, j)) => {
+                    if k.token && !kept[*j].token {
+                        keep[*j] = false;
+                        keep[i] = true;
+                        *j = i;
+                    }
+                }
             }
-        });
+        }
+        let mut keep = keep.into_iter();
+        kept.retain(|_| keep.next().unwrap_or(false));
         kept.sort_by(|a, b| {
             b.info
                 .status
@@ -325,6 +344,7 @@ mod tests {
             end,
             text: id.into(),
             derived: false,
+            token: false,
         }
     }
 
@@ -374,6 +394,61 @@ mod tests {
         assert_eq!(ids, ["us.lcsw", "disclaimer"]);
         assert_eq!(f[0].field, Field::Name);
         assert_eq!(status, CredentialStatus::Licensed);
+    }
+
+    #[test]
+    fn the_post_nominal_token_is_preferred_over_the_spelled_out_phrase() {
+        let bio = "Licensed clinical social worker • LCSW #12345";
+        let token_at = bio.find("LCSW").unwrap();
+        let mut r = Reader::default();
+        let mut phrase = cand("us.lcsw", CredentialStatus::Licensed, Field::Bio, 0, 31);
+        phrase.text = bio[..31].into();
+        r.push(phrase);
+        let mut token = cand(
+            "us.lcsw",
+            CredentialStatus::Licensed,
+            Field::Bio,
+            token_at,
+            token_at + 4,
+        );
+        token.text = "LCSW".into();
+        token.token = true;
+        r.push(token);
+        let (f, status) = r.finish();
+        assert_eq!(status, CredentialStatus::Licensed);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!((f[0].text.as_str(), f[0].start), ("LCSW", token_at));
+
+        // Without a token the first phrase stays, and a token never loses to a later phrase.
+        let mut r = Reader::default();
+        r.push(cand(
+            "us.lcsw",
+            CredentialStatus::Licensed,
+            Field::Name,
+            0,
+            4,
+        ));
+        r.push(cand(
+            "us.lcsw",
+            CredentialStatus::Licensed,
+            Field::Bio,
+            0,
+            31,
+        ));
+        assert_eq!(r.finish().0[0].field, Field::Name);
+        let mut r = Reader::default();
+        let mut t = cand("us.lcsw", CredentialStatus::Licensed, Field::Name, 5, 9);
+        t.token = true;
+        r.push(t);
+        r.push(cand(
+            "us.lcsw",
+            CredentialStatus::Licensed,
+            Field::Bio,
+            0,
+            31,
+        ));
+        let (f, _) = r.finish();
+        assert_eq!((f.len(), f[0].field), (1, Field::Name));
     }
 
     #[test]
