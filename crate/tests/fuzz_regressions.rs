@@ -22,8 +22,11 @@ const OPEN: &[&str] = &[
     "analyze/open-short-anchor-glued-cbd",
 ];
 
+/// What a target asserts about one input; panics on a failure.
+type Check = fn(&[u8]);
+
 /// The targets, with the check each replays.
-const TARGETS: &[(&str, fn(&[u8]))] = &[
+const TARGETS: &[(&str, Check)] = &[
     ("analyze", harness::check_analyze),
     ("config", harness::check_config),
     ("normalize", harness::check_normalize),
@@ -53,7 +56,7 @@ fn is_open(path: &Path) -> bool {
 }
 
 /// Runs `check` on every file, collecting every failure (not just the first) with its file name.
-fn replay(paths: &[PathBuf], check: fn(&[u8])) -> Vec<String> {
+fn replay(paths: &[PathBuf], check: Check) -> Vec<String> {
     let mut failures = Vec::new();
     for path in paths {
         let data = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
