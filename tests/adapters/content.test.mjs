@@ -164,6 +164,12 @@ describe('content script parts', () => {
           },
           onMessage: { addListener() {}, removeListener() {} },
         },
+        // No stored settings: the defaults apply.
+        storage: {
+          onChanged: { addListener() {}, removeListener() {} },
+          sync: { get: async () => ({}) },
+          local: { get: async () => ({}) },
+        },
       };
     });
     await tab.evaluate(`${source}\n;\n${readFileSync(path.join(repo, 'extension/content/main.js'), 'utf8')}`);
@@ -215,6 +221,12 @@ describe('content script parts', () => {
           },
           onMessage: { addListener() {}, removeListener() {} },
         },
+        // No stored settings: the defaults apply.
+        storage: {
+          onChanged: { addListener() {}, removeListener() {} },
+          sync: { get: async () => ({}) },
+          local: { get: async () => ({}) },
+        },
       };
     }, messages);
     await tab.evaluate(`${source}\n;\n${readFileSync(path.join(repo, 'extension/content/main.js'), 'utf8')}`);
@@ -232,6 +244,73 @@ describe('content script parts', () => {
     await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 1);
     assert.deepEqual(await badges(), ['tiktok:7400000000000000001']);
     assert.deepEqual(await tab.evaluate(() => globalThis.__posts), ['tiktok:7400000000000000001 5 signs you have ADHD', 'tiktok:7400000000000000002 Pasta night']);
+    await tab.close();
+  });
+
+  test('display preferences: a level below the chosen one gets no badge, a site switched off is not read, a change applies live', async () => {
+    const tab = await browser.newPage();
+    await tab.route('https://www.tiktok.com/foryou', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><main>
+          <article data-e2e="recommend-list-item-container"><div id="xgwrapper-0-7400000000000000001"></div>
+          <a href="/@someone">someone</a><div data-e2e="video-desc"><span data-e2e="desc-span-0_-1">caution: signs of spring</span></div></article>
+          <article data-e2e="recommend-list-item-container"><div id="xgwrapper-0-7400000000000000002"></div>
+          <a href="/@someone">someone</a><div data-e2e="video-desc"><span data-e2e="desc-span-0_-1">warning: 5 signs you have ADHD</span></div></article></main>`,
+      }),
+    );
+    await tab.goto('https://www.tiktok.com/foryou');
+    await tab.evaluate((msgs) => {
+      globalThis.__sends = 0;
+      const listeners = [];
+      // Stored settings as the options page writes them: only warnings get a badge.
+      globalThis.__settings = { schema: 1, config: { version: 1 }, display: { min_level: 'warning', sites: { tiktok: true, instagram: true } } };
+      globalThis.__change = (settings) => {
+        globalThis.__settings = settings;
+        for (const l of listeners) l({ settings: { newValue: settings } }, 'sync');
+      };
+      globalThis.chrome = {
+        i18n: { getMessage: (k, subs) => (msgs[k]?.message ?? '').replace(/\$[A-Z]+\$/, subs?.[0] ?? ''), getUILanguage: () => 'en' },
+        runtime: {
+          id: 'test-extension',
+          // A stand-in background: the level is the caption's first word.
+          async sendMessage(msg) {
+            globalThis.__sends += 1;
+            return {
+              ok: true,
+              verdicts: msg.batch.map(({ key, post }) => ({
+                key,
+                verdict: { id: post.id, level: post.caption.split(':')[0], credential_status: 'none', findings: [], credentials: [], topics: [] },
+              })),
+            };
+          },
+          onMessage: { addListener() {}, removeListener() {} },
+        },
+        storage: {
+          onChanged: { addListener: (l) => listeners.push(l), removeListener() {} },
+          sync: { get: async () => ({ settings: globalThis.__settings }) },
+          local: { get: async () => ({}) },
+        },
+      };
+    }, messages);
+    await tab.evaluate(`${source}\n;\n${readFileSync(path.join(repo, 'extension/content/main.js'), 'utf8')}`);
+    const badged = () => tab.evaluate(() => Array.from(document.querySelectorAll('cts-badge')).map((b) => b.dataset.key).sort());
+    await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 1);
+    assert.deepEqual(await badged(), ['tiktok:7400000000000000002']);
+    // Lower the threshold in the options: both badges, without a reload.
+    await tab.evaluate(() => globalThis.__change({ ...globalThis.__settings, display: { min_level: 'caution', sites: { tiktok: true } } }));
+    await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 2);
+    // Switch TikTok off: every badge goes and nothing more is sent.
+    await tab.evaluate(() => globalThis.__change({ ...globalThis.__settings, display: { min_level: 'info', sites: { tiktok: false } } }));
+    await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 0);
+    const sends = await tab.evaluate(() => globalThis.__sends);
+    await tab.evaluate(() => {
+      document.querySelector('[data-e2e="desc-span-0_-1"]').firstChild.data = 'warning: signs you are a narcissist';
+    });
+    await tab.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(r), { timeout: 500 })));
+    await tab.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(r), { timeout: 500 })));
+    assert.equal(await tab.evaluate(() => globalThis.__sends), sends);
+    assert.deepEqual(await badged(), []);
     await tab.close();
   });
 
