@@ -120,6 +120,9 @@ struct ConditionToml {
     terms: Vec<String>,
     #[serde(default)]
     ambiguous_terms: Vec<String>,
+    /// Terms that belong to one language (by language code); unlisted terms are neutral.
+    #[serde(default)]
+    term_langs: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     unless: Option<String>,
     #[serde(default)]
@@ -279,14 +282,36 @@ fn compile(root: &Path) -> Result<String, Errors> {
         .iter()
         .flat_map(|c| c.terms.iter().cloned())
         .collect();
-    if macros.contains_key("condition") {
+    if macros
+        .keys()
+        .any(|k| k == "condition" || k.starts_with("condition_"))
+    {
         errors.push(
-            "data/macros.toml: `condition` is reserved: it is built from data/conditions.toml"
+            "data/macros.toml: `condition` and `condition_*` are reserved: they are built from data/conditions.toml"
                 .into(),
         );
     }
     if !all_terms.is_empty() {
         macros.insert("condition".into(), all_terms.join("|"));
+        // `{condition_<lang>}`: the neutral terms plus that language's (see `lang_condition`).
+        for lang in LANGS.iter().filter(|&&l| l != "any") {
+            let terms: Vec<&str> = conditions
+                .iter()
+                .flat_map(|c| {
+                    c.terms.iter().filter(|t| {
+                        let tagged: Vec<&String> = c
+                            .term_langs
+                            .iter()
+                            .filter(|(_, ts)| ts.contains(t))
+                            .map(|(l, _)| l)
+                            .collect();
+                        tagged.is_empty() || tagged.iter().any(|l| l == lang)
+                    })
+                })
+                .map(String::as_str)
+                .collect();
+            macros.insert(format!("condition_{lang}"), terms.join("|"));
+        }
     }
 
     let mut ids: HashMap<String, String> = HashMap::new();
@@ -671,7 +696,8 @@ fn check_rule(
     }
     check_examples(&who, &r.must_flag, &r.must_pass, errors);
     let window = check_window(r.window, &who, errors);
-    let pattern = match expand(&r.pattern, macros) {
+    let shipped = lang_condition(&r.pattern, &r.lang);
+    let pattern = match expand(&shipped, macros) {
         Ok(p) => p,
         Err(e) => {
             errors.push(format!("{who}: pattern: {e}"));
@@ -714,7 +740,7 @@ fn check_rule(
         must_pass: r.must_pass,
         patterns: vec![PatternOut {
             text,
-            regex: r.pattern,
+            regex: shipped,
             anchors: r.anchors,
             needs_company: false,
             not_in_caps: false,
@@ -724,6 +750,29 @@ fn check_rule(
         credential: None,
         condition: None,
     })
+}
+
+/// A rule of one language reads `{condition}` as `{condition_<lang>}`: the language-neutral terms
+/// plus its own, so a Spanish rule does not carry the English terms (and vice versa). Rules of
+/// `lang = "any"` keep every term.
+fn lang_condition(pattern: &str, lang: &str) -> String {
+    if lang == "any" {
+        return pattern.to_string();
+    }
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(at) = rest.find("{condition}") {
+        let escaped = rest[..at].chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
+        out.push_str(&rest[..at]);
+        if escaped {
+            out.push_str("{condition}");
+        } else {
+            out.push_str(&format!("{{condition_{lang}}}"));
+        }
+        rest = &rest[at + "{condition}".len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Removes `\X` escapes so `\S`, `\B`, `\W`, `\P{..}` are not read as uppercase letters.
@@ -1057,6 +1106,21 @@ fn condition_rule(
         }
         if expand(t, &BTreeMap::new()).is_err() {
             errors.push(format!("{who}: term `{t}`: terms cannot use macros"));
+        }
+    }
+    for (lang, terms) in &c.term_langs {
+        if lang == "any" || !one_of(lang, LANGS) {
+            errors.push(format!(
+                "{who}: term_langs: `{lang}` is not one of {:?}",
+                &LANGS[..LANGS.len() - 1]
+            ));
+        }
+        for t in terms {
+            if !c.terms.contains(t) {
+                errors.push(format!(
+                    "{who}: term_langs.{lang}: `{t}` is not one of this condition's terms"
+                ));
+            }
         }
     }
     check_links(&who, &c.links, errors);

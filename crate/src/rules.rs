@@ -275,6 +275,32 @@ mod tests {
     }
 
     #[test]
+    fn condition_expands_per_language_with_neutral_terms_everywhere() {
+        // `adhders?` is a neutral term: its presence marks an expanded `{condition}`.
+        let with_condition = |lang: &str| -> Vec<&RuleInfo> {
+            catalog()
+                .iter()
+                .filter(|r| {
+                    r.lang == lang && r.patterns.iter().any(|p| p.regex.contains("adhders?"))
+                })
+                .collect()
+        };
+        let has = |r: &RuleInfo, term: &str| r.patterns.iter().any(|p| p.regex.contains(term));
+        let (en, es) = (with_condition("en"), with_condition("es"));
+        assert!(!en.is_empty() && !es.is_empty());
+        for r in &en {
+            assert!(has(r, "time blindness") && !has(r, "ansiedad"), "{}", r.id);
+        }
+        for r in &es {
+            assert!(has(r, "ansiedad") && !has(r, "time blindness"), "{}", r.id);
+            assert!(!has(r, "{condition"), "{} left a macro unexpanded", r.id);
+        }
+        // Topic rules (lang `any`) read every term of their condition.
+        let anxiety = &catalog()[rule_index("topic.anxiety").expect("topic.anxiety")];
+        assert!(has(anxiety, "ansiedade") && has(anxiety, "anxiety"));
+    }
+
+    #[test]
     fn rule_info_serialises_public_fields_only() {
         let Some(rule) = catalog().first() else {
             return;
