@@ -19,8 +19,23 @@ let loaded;
 /** Resolves once the engine holds the stored settings; reset when they change. */
 let configured;
 
+/**
+ * User Timing entries (`cts:init`, `cts:analyze`) that `bench/feed.mjs` reads from the worker to
+ * report the engine's start-up and per-batch time in the browser. Bounded: cleared every 500
+ * batches, so a long session never grows the timeline.
+ */
+let measured = 0;
+function measure(name, start) {
+  performance.measure(name, { start, end: performance.now() });
+  if (++measured % 500 === 0) performance.clearMeasures('cts:analyze');
+}
+
 function engine() {
-  loaded ??= init({ module_or_path: ext.runtime.getURL('engine/check_source_bg.wasm') }).catch((error) => {
+  const started = performance.now();
+  loaded ??= init({ module_or_path: ext.runtime.getURL('engine/check_source_bg.wasm') }).then((exports) => {
+    measure('cts:init', started);
+    return exports;
+  }).catch((error) => {
     loaded = undefined;
     throw error;
   });
@@ -78,7 +93,9 @@ async function analyzeBatch({ batch }) {
     await ext.storage.local.set(fresh).catch((error) => console.warn('Check the Source: could not remember creators.', error));
   }
   const { posts: filled, remembered } = fillRemembered(posts, { ...stored, ...fresh });
+  const started = performance.now();
   const slots = analyze(filled);
+  measure('cts:analyze', started);
   const verdicts = slots.map((slot, i) => {
     const key = batch[i].key;
     if (typeof slot.error === 'string' && !('level' in slot)) return { key, error: slot.error };
