@@ -39,12 +39,7 @@ pub const WINDOW: usize = 12;
 
 /// Every open bug by name; each has an `open-*` input and an ignored test in
 /// `crate/tests/fuzz_regressions.rs`.
-pub const OPEN_BUGS: &[&str] = &[SHORT_ANCHOR_GLUED];
-
-/// Open bug (FUZZING.md): the matcher counts an anchor of at most three characters only at the
-/// start of a word, but some patterns match it glued to a word character ("5htp", "ecbd"), so the
-/// fast analyzer misses what the naive one finds.
-pub const SHORT_ANCHOR_GLUED: &str = "short-anchor-glued";
+pub const OPEN_BUGS: &[&str] = &[];
 
 thread_local! {
     static STEP_OVER: Cell<bool> = const { Cell::new(false) };
@@ -282,10 +277,7 @@ pub fn check_analyze(data: &[u8]) {
     let a = analyzer(input.sensitivity);
     let verdict = a.analyze(&input.post);
     check_verdict(&input.post, &verdict);
-    if input.naive && tolerated(SHORT_ANCHOR_GLUED) {
-        // Stepping over the open bug: the naive verdict may differ, but its spans must hold.
-        check_verdict(&input.post, &a.analyze_naive(&input.post));
-    } else if input.naive {
+    if input.naive {
         assert_eq!(
             a.analyze_naive(&input.post),
             verdict,
