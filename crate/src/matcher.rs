@@ -127,16 +127,31 @@ fn shared() -> &'static Shared {
     })
 }
 
-/// Rewrites `\b`, `\B`, `\w` and `\d` to their ASCII forms, for every pattern.
+/// `\s` in ASCII. The normaliser turns every Unicode whitespace char (`char::is_whitespace`) into
+/// an ASCII space and every pattern runs on normalised text, so this is the same class there;
+/// the written-out Unicode White_Space class cost 10 % more instructions on a cold first analysis.
+const SPACE_CLASS: &str = r"\t\n\x0B\x0C\r ";
+
+/// Rewrites every pattern so it compiles without the regex crate's Unicode tables (the crate is
+/// built without `unicode-case` and `unicode-perl`, 34 KB less gzip in the `.wasm`):
+/// `\b`, `\B`, `\w`, `\W`, `\d`, `\D`, `\s`, `\S` become their ASCII forms
+/// ([`SPACE_CLASS`]), and `(?i)` / `(?i:…)` are expanded by hand (see [`expand_case`]).
 ///
-/// Why: the folded text is ASCII apart from emoji and scripts no rule targets (accents are gone,
-/// look-alikes mapped), so the ASCII classes mean the same there, while the Unicode ones make the
-/// compiled automata hundreds of times larger (`{condition}` with `\w*` exceeded the size limit)
-/// and a Unicode `\b` stops the fast DFA at the first emoji or accent (measured: a four-word
+/// Why ASCII: the folded text is ASCII apart from emoji and scripts no rule targets (accents are
+/// gone, look-alikes mapped), so the ASCII classes mean the same there, while the Unicode ones make
+/// the compiled automata hundreds of times larger (`{condition}` with `\w*` exceeded the size
+/// limit) and a Unicode `\b` stops the fast DFA at the first emoji or accent (measured: a four-word
 /// cased alternation took 50 µs on a 300-character caption with emoji, under 1 µs after). On the
 /// cased text the only difference is that an accented letter next to a post-nominal counts as a
 /// boundary, which no credential token relies on.
 pub fn ascii_classes(pattern: &str) -> String {
+    let expanded;
+    let pattern = if has_case_flag(pattern) {
+        expanded = expand_case(pattern);
+        expanded.as_str()
+    } else {
+        pattern
+    };
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut class_depth = 0usize;
     let mut chars = pattern.chars().peekable();
@@ -154,6 +169,20 @@ pub fn ascii_classes(pattern: &str) -> String {
                     ('d', false) => out.push_str("[0-9]"),
                     ('w', true) => out.push_str("0-9A-Za-z_"),
                     ('d', true) => out.push_str("0-9"),
+                    ('s', false) => {
+                        out.push('[');
+                        out.push_str(SPACE_CLASS);
+                        out.push(']');
+                    }
+                    ('s', true) => out.push_str(SPACE_CLASS),
+                    // Negated classes nest inside a class as a union member.
+                    ('W', _) => out.push_str("[^0-9A-Za-z_]"),
+                    ('D', _) => out.push_str("[^0-9]"),
+                    ('S', _) => {
+                        out.push_str("[^");
+                        out.push_str(SPACE_CLASS);
+                        out.push(']');
+                    }
                     _ => {
                         out.push(c);
                         out.push(n);
@@ -187,6 +216,214 @@ pub fn ascii_classes(pattern: &str) -> String {
                 out.push(c);
             }
             _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a flag group (`(?i)`, `(?i:`, `(?si:`…) sets the case-insensitive flag. Checked first
+/// because [`expand_case`] walks the whole pattern, and most patterns carry the long
+/// `{condition}` alternation and no flag at all.
+fn has_case_flag(pattern: &str) -> bool {
+    pattern.match_indices("(?").any(|(at, _)| {
+        pattern[at + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic() || *c == '-')
+            .any(|c| c == 'i')
+    })
+}
+
+/// The other case of a letter, when it has exactly one (`a` ↔ `A`, `ó` ↔ `Ó`).
+fn other_case(c: char) -> Option<char> {
+    let one = |mut it: std::iter::Peekable<std::vec::IntoIter<char>>| {
+        let first = it.next()?;
+        it.peek().is_none().then_some(first)
+    };
+    let other = if c.is_lowercase() {
+        one(c.to_uppercase().collect::<Vec<_>>().into_iter().peekable())
+    } else if c.is_uppercase() {
+        one(c.to_lowercase().collect::<Vec<_>>().into_iter().peekable())
+    } else {
+        None
+    };
+    other.filter(|&o| o != c)
+}
+
+/// Expands the case-insensitive flag by hand: inside `(?i)` / `(?i:…)` every letter `x` becomes
+/// `[xX]` and every class gets the other case of its letters and letter ranges; the `i` flag is
+/// removed. The result matches the same texts without the crate's Unicode case tables (simple
+/// one-to-one case mappings; no rule relies on the rest, e.g. `ß` ↔ `ẞ` or the Kelvin sign).
+fn expand_case(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() * 2);
+    // Per open group: the flag in force inside it. The bottom entry is the whole pattern.
+    let mut stack: Vec<bool> = vec![false];
+    let mut i = 0;
+    while i < chars.len() {
+        let ci = *stack.last().expect("bottom entry");
+        let c = chars[i];
+        match c {
+            '\\' => {
+                out.push(c);
+                i += 1;
+                if let Some(&n) = chars.get(i) {
+                    out.push(n);
+                    i += 1;
+                    // `\p{..}`, `\x{..}`: copy the braces whole.
+                    if matches!(n, 'p' | 'P' | 'x' | 'u' | 'U') && chars.get(i) == Some(&'{') {
+                        while let Some(&b) = chars.get(i) {
+                            out.push(b);
+                            i += 1;
+                            if b == '}' {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            '(' => {
+                if chars.get(i + 1) != Some(&'?') {
+                    stack.push(ci);
+                    out.push(c);
+                    i += 1;
+                    continue;
+                }
+                // `(?P<name>` / `(?<name>`: copied verbatim.
+                if matches!(chars.get(i + 2), Some('P') | Some('<')) {
+                    while let Some(&b) = chars.get(i) {
+                        out.push(b);
+                        i += 1;
+                        if b == '>' {
+                            break;
+                        }
+                    }
+                    stack.push(ci);
+                    continue;
+                }
+                // Flags up to `:` (a group) or `)` (the rest of the enclosing group).
+                let mut j = i + 2;
+                let (mut flags, mut negated, mut flag_i) = (String::new(), false, ci);
+                while let Some(&f) = chars.get(j) {
+                    if f == ':' || f == ')' {
+                        break;
+                    }
+                    match f {
+                        '-' => {
+                            negated = true;
+                            flags.push(f);
+                        }
+                        'i' => flag_i = !negated,
+                        _ => flags.push(f),
+                    }
+                    j += 1;
+                }
+                let flags = flags.trim_end_matches('-').to_string();
+                let end = chars.get(j).copied().unwrap_or(')');
+                if end == ':' {
+                    stack.push(flag_i);
+                    out.push_str("(?");
+                    out.push_str(&flags);
+                    out.push(':');
+                } else {
+                    *stack.last_mut().expect("bottom entry") = flag_i;
+                    if !flags.is_empty() {
+                        out.push_str("(?");
+                        out.push_str(&flags);
+                        out.push(')');
+                    }
+                }
+                i = j + 1;
+            }
+            ')' => {
+                if stack.len() > 1 {
+                    stack.pop();
+                }
+                out.push(c);
+                i += 1;
+            }
+            '[' => {
+                // Copy the class, adding the other case of letters and ranges when `ci`.
+                let mut depth = 0usize;
+                while i < chars.len() {
+                    let c = chars[i];
+                    match c {
+                        '\\' => {
+                            out.push(c);
+                            if let Some(&n) = chars.get(i + 1) {
+                                out.push(n);
+                            }
+                            i += 2;
+                            continue;
+                        }
+                        '[' => {
+                            depth += 1;
+                            out.push(c);
+                            i += 1;
+                            if chars.get(i) == Some(&'^') {
+                                out.push('^');
+                                i += 1;
+                            }
+                            if chars.get(i) == Some(&']') {
+                                out.push(']');
+                                i += 1;
+                            }
+                            continue;
+                        }
+                        ']' => {
+                            out.push(c);
+                            i += 1;
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    let range_end = (chars.get(i + 1) == Some(&'-'))
+                        .then(|| chars.get(i + 2).copied())
+                        .flatten()
+                        .filter(|&e| e != ']' && e != '\\' && e != '[');
+                    match range_end {
+                        Some(e) => {
+                            out.push(c);
+                            out.push('-');
+                            out.push(e);
+                            if ci {
+                                if let (Some(a), Some(b)) = (other_case(c), other_case(e)) {
+                                    if c.is_ascii_alphabetic() && e.is_ascii_alphabetic() {
+                                        out.push(a);
+                                        out.push('-');
+                                        out.push(b);
+                                    }
+                                }
+                            }
+                            i += 3;
+                        }
+                        None => {
+                            out.push(c);
+                            if ci {
+                                if let Some(o) = other_case(c) {
+                                    out.push(o);
+                                }
+                            }
+                            i += 1;
+                        }
+                    }
+                }
+            }
+            _ => {
+                match (ci, other_case(c)) {
+                    (true, Some(o)) => {
+                        out.push('[');
+                        out.push(c);
+                        out.push(o);
+                        out.push(']');
+                    }
+                    _ => out.push(c),
+                }
+                i += 1;
+            }
         }
     }
     out
@@ -672,12 +909,60 @@ mod tests {
         assert_eq!(ascii_classes(r"\bsigns?\b"), r"(?-u:\b)signs?(?-u:\b)");
         assert_eq!(ascii_classes(r"autis\w*"), r"autis[0-9A-Za-z_]*");
         assert_eq!(ascii_classes(r"[\w-]+\d"), r"[0-9A-Za-z_-]+[0-9]");
-        assert_eq!(ascii_classes(r"[^\]\w]\s\W"), r"[^\]0-9A-Za-z_]\s\W");
+        assert_eq!(
+            ascii_classes(r"[^\]\w]\s\W"),
+            format!(r"[^\]0-9A-Za-z_][{SPACE_CLASS}][^0-9A-Za-z_]")
+        );
         assert_eq!(ascii_classes(r"[]b]\b"), r"[]b](?-u:\b)");
         assert_eq!(ascii_classes(r"[[:alpha:]\d]"), r"[[:alpha:]0-9]");
         let re = Regex::new(&ascii_classes(r"\bad\w*\b")).unwrap();
         assert!(re.is_match("🧠adhd🧠"));
         assert!(!re.is_match("bad"));
+    }
+
+    #[test]
+    fn case_insensitivity_is_expanded_by_hand() {
+        assert_eq!(expand_case("(?i:ab)c"), "(?:[aA][bB])c");
+        assert_eq!(expand_case("(?i)x[a-c_ó]"), "[xX][a-cA-C_óÓ]");
+        assert_eq!(
+            expand_case(r"(?i:\bq\s)(?P<m>Zz)"),
+            r"(?:\b[qQ]\s)(?P<m>Zz)"
+        );
+        assert_eq!(expand_case("(?i:a(?-i:b)c)d"), "(?:[aA](?:b)[cC])d");
+        assert_eq!(expand_case("(?s:.)"), "(?s:.)");
+        for (pattern, yes, no) in [
+            (r"(?i:\bc[oó]digo)\s+[A-Z]+", "CÓDIGO ABC", "código abc"),
+            (r"(?i)\bnot\s+a\s+$", "NOT A ", "no a "),
+            (r"(?i:[^a-z]x)", "1X", "aX"),
+        ] {
+            let re = Regex::new(&ascii_classes(pattern)).unwrap();
+            assert!(re.is_match(yes), "{pattern} on {yes}");
+            assert!(!re.is_match(no), "{pattern} on {no}");
+        }
+    }
+
+    #[test]
+    fn only_case_flags_trigger_the_expansion() {
+        assert!(has_case_flag("a(?i:b)"));
+        assert!(has_case_flag("(?si:b)"));
+        assert!(has_case_flag("(?i)b"));
+        assert!(!has_case_flag("(?:ib)(?P<m>i)"));
+        assert!(!has_case_flag("(?s:.)"));
+    }
+
+    #[test]
+    fn perl_classes_need_no_unicode_tables() {
+        let re = Regex::new(&ascii_classes(r"a\sb\S[\W_]\D")).unwrap();
+        assert!(re.is_match("a\tbx-y"));
+        assert!(re.is_match("a bé_y"));
+        assert!(!re.is_match("a bxay"));
+        assert!(!re.is_match("a  b-_7"));
+        // Normalised text holds no other whitespace, which is why ASCII `\s` is enough.
+        let n = crate::normalize::Normalized::new(
+            "a\u{A0}b\u{3000}c\u{2028}d\u{85}e",
+            crate::normalize::Fold::Keep,
+        );
+        assert_eq!(n.text(), "a b c d e");
     }
 
     #[test]
