@@ -529,7 +529,7 @@ pub fn keyword_fields(category: Category) -> u8 {
 fn glued_to_previous(text: &str, at: usize) -> bool {
     text.as_bytes()[..at]
         .last()
-        .is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        .is_some_and(|&b| b.is_ascii_alphanumeric())
 }
 
 /// An Aho-Corasick automaton over anchors, with what each anchor leads to.

@@ -38,13 +38,8 @@ pub const ALL_PAIRS_UP_TO: usize = 96;
 pub const WINDOW: usize = 12;
 
 /// Every open bug by name; each has an `open-*` input and an ignored test in
-/// `crate/tests/fuzz_regressions.rs`.
-pub const OPEN_BUGS: &[&str] = &[TOKEN_AFTER_UNDERSCORE];
-
-/// Open bug (FUZZING.md, bug 4): the matcher skips a short credential token ("ASW") right after
-/// `_`, which the token patterns take as a boundary, so the naive analyzer reads "_ASW" and the
-/// fast one does not.
-pub const TOKEN_AFTER_UNDERSCORE: &str = "token-after-underscore";
+/// `crate/tests/fuzz_regressions.rs`. None is open (FUZZING.md lists the fixed ones).
+pub const OPEN_BUGS: &[&str] = &[];
 
 thread_local! {
     static STEP_OVER: Cell<bool> = const { Cell::new(false) };
@@ -282,10 +277,7 @@ pub fn check_analyze(data: &[u8]) {
     let a = analyzer(input.sensitivity);
     let verdict = a.analyze(&input.post);
     check_verdict(&input.post, &verdict);
-    if input.naive && tolerated(TOKEN_AFTER_UNDERSCORE) {
-        // Stepping over the open bug: the naive verdict may differ, but its spans must hold.
-        check_verdict(&input.post, &a.analyze_naive(&input.post));
-    } else if input.naive {
+    if input.naive {
         assert_eq!(
             a.analyze_naive(&input.post),
             verdict,
