@@ -47,17 +47,6 @@ button { --chip-bg: #1f2937; --chip-fg: #ffffff; }
 @media (prefers-reduced-motion: reduce) { button { animation: none; } }
 `;
 
-  const sheets = new WeakMap(); // document → CSSStyleSheet
-  function sheetFor(doc) {
-    let sheet = sheets.get(doc);
-    if (!sheet) {
-      const Sheet = doc.defaultView?.CSSStyleSheet ?? CSSStyleSheet;
-      sheet = new Sheet();
-      sheet.replaceSync(CSS);
-      sheets.set(doc, sheet);
-    }
-    return sheet;
-  }
 
   // The tag: `cts-badge`, unless the page already owns that name (then a suffixed one). The name
   // is never defined from here: Chrome's isolated world has no `customElements` at all, and in
@@ -95,7 +84,7 @@ button { --chip-bg: #1f2937; --chip-fg: #ffffff; }
       host = doc.createElement(tag);
       root = host.attachShadow({ mode: 'open' });
     }
-    root.adoptedStyleSheets = [sheetFor(doc)];
+    root.adoptedStyleSheets = [CTS.dom.sheet(doc, CSS)];
     const button = doc.createElement('button');
     button.type = 'button';
     button.setAttribute('aria-haspopup', 'dialog');

@@ -109,6 +109,25 @@
     return hits;
   }
 
+  /** Per document, per CSS text: one constructable stylesheet shared by every shadow root. */
+  const sheets = new WeakMap();
+  /**
+   * A constructable stylesheet for `css` in `doc` (made once). Shadow roots adopt it: an inline
+   * <style> in a shadow root is blocked by the page's style-src in Firefox (notes/toolchain.md).
+   */
+  function sheet(doc, css) {
+    let byCss = sheets.get(doc);
+    if (!byCss) sheets.set(doc, (byCss = new Map()));
+    let s = byCss.get(css);
+    if (!s) {
+      const Sheet = doc.defaultView?.CSSStyleSheet ?? CSSStyleSheet;
+      s = new Sheet();
+      s.replaceSync(css);
+      byCss.set(css, s);
+    }
+    return s;
+  }
+
   /** Which supported site a hostname is, or null. */
   function siteOf(hostname) {
     if (hostname === 'www.tiktok.com' || hostname === 'tiktok.com' || hostname === 'm.tiktok.com') return 'tiktok';
@@ -116,5 +135,5 @@
     return null;
   }
 
-  CTS.dom = Object.freeze({ OWN, first, all, closest, matches, text, embeddedJSON, findKey, siteOf });
+  CTS.dom = Object.freeze({ OWN, first, all, closest, matches, text, embeddedJSON, findKey, siteOf, sheet });
 })();

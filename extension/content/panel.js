@@ -41,17 +41,6 @@ button:focus-visible, a:focus-visible, .dlg:focus-visible { outline: 2px solid #
 @keyframes in { from { opacity: 0; transform: translateY(-4px); } to { opacity: 1; transform: none; } }
 `;
 
-  const sheets = new WeakMap();
-  function sheetFor(doc) {
-    let sheet = sheets.get(doc);
-    if (!sheet) {
-      const Sheet = doc.defaultView?.CSSStyleSheet ?? CSSStyleSheet;
-      sheet = new Sheet();
-      sheet.replaceSync(CSS);
-      sheets.set(doc, sheet);
-    }
-    return sheet;
-  }
 
   /**
    * `text` as nodes, with every valid [start, end) span (UTF-16 offsets) wrapped in <mark>.
@@ -114,7 +103,7 @@ button:focus-visible, a:focus-visible, .dlg:focus-visible { outline: 2px solid #
     const { verdict, post, view } = data;
     const host = doc.createElement(panelTag(doc));
     const root = host.attachShadow({ mode: 'open' });
-    root.adoptedStyleSheets = [sheetFor(doc)];
+    root.adoptedStyleSheets = [CTS.dom.sheet(doc, CSS)];
     const titleId = 'cts-panel-title';
     const dlg = el(doc, 'div', { class: 'dlg', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': titleId, tabindex: '-1' });
     const closeBtn = el(doc, 'button', { type: 'button', text: t('content_panel_close') });
