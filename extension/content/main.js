@@ -111,7 +111,12 @@
 
   function counts(key) {
     let c = keyCounts.get(key);
-    if (!c) keyCounts.set(key, (c = { reinserts: 0, placements: 0 }));
+    if (!c) {
+      keyCounts.set(key, (c = { reinserts: 0, placements: 0 }));
+      // An endless feed must not grow this map forever: keep as many keys as verdicts (oldest
+      // first out). A page that loops on one post keeps hitting PLACE_LIMIT long before that.
+      if (keyCounts.size > CACHE_LIMIT) keyCounts.delete(keyCounts.keys().next().value);
+    }
     return c;
   }
 
