@@ -834,6 +834,48 @@ fn optional_after(s: &[char], at: usize) -> bool {
     }
 }
 
+/// The index of the `)` closing the group that opens at `open` (classes and escapes skipped), or
+/// `s.len()` when it is never closed.
+fn group_end(s: &[char], open: usize) -> usize {
+    let (mut depth, mut in_class, mut i) = (0i32, false, open);
+    while i < s.len() {
+        match s[i] {
+            '\\' => i += 1,
+            '[' if !in_class => in_class = true,
+            ']' if in_class => in_class = false,
+            '(' if !in_class => depth += 1,
+            ')' if !in_class => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The index just past the `]` closing the class that opens at `open` (a leading `^` and a
+/// leading literal `]` belong to the class).
+fn class_end(s: &[char], open: usize) -> usize {
+    let mut i = open + 1;
+    if s.get(i) == Some(&'^') {
+        i += 1;
+    }
+    if s.get(i) == Some(&']') {
+        i += 1;
+    }
+    while i < s.len() && s[i] != ']' {
+        if s[i] == '\\' {
+            i += 1;
+        }
+        i += 1;
+    }
+    i + 1
+}
+
 fn branch_requires(b: &[char], tok: &[char]) -> bool {
     let mut i = 0;
     while i < b.len() {
@@ -846,41 +888,10 @@ fn branch_requires(b: &[char], tok: &[char]) -> bool {
         }
         match b[i] {
             '\\' => i += 2,
-            '[' => {
-                i += 1;
-                if b.get(i) == Some(&'^') {
-                    i += 1;
-                }
-                if b.get(i) == Some(&']') {
-                    i += 1;
-                }
-                while i < b.len() && b[i] != ']' {
-                    if b[i] == '\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
+            '[' => i = class_end(b, i),
             '(' => {
                 let open = i;
-                let (mut depth, mut in_class) = (0i32, false);
-                while i < b.len() {
-                    match b[i] {
-                        '\\' => i += 1,
-                        '[' if !in_class => in_class = true,
-                        ']' if in_class => in_class = false,
-                        '(' if !in_class => depth += 1,
-                        ')' if !in_class => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
+                i = group_end(b, i);
                 let mut inner = &b[(open + 1).min(b.len())..i.min(b.len())];
                 // Skip `?:`, `?i:`, `?P<name>` prefixes.
                 if inner.first() == Some(&'?') {
@@ -918,33 +929,11 @@ fn check_links(who: &str, links: &[Link], errors: &mut Errors) {
 
 /// Splits a regex fragment at `|` outside groups and classes.
 fn top_level_branches(frag: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
-    let mut depth = 0i32;
-    let mut in_class = false;
-    let mut chars = frag.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                let last = out.last_mut().expect("branch");
-                last.push(c);
-                if let Some(n) = chars.next() {
-                    last.push(n);
-                }
-                continue;
-            }
-            '[' if !in_class => in_class = true,
-            ']' if in_class => in_class = false,
-            '(' if !in_class => depth += 1,
-            ')' if !in_class => depth -= 1,
-            '|' if !in_class && depth == 0 => {
-                out.push(String::new());
-                continue;
-            }
-            _ => {}
-        }
-        out.last_mut().expect("branch").push(c);
-    }
-    out
+    let chars: Vec<char> = frag.chars().collect();
+    split_top(&chars)
+        .into_iter()
+        .map(|b| b.iter().collect())
+        .collect()
 }
 
 /// The longest literal run that every match of this alternation-free branch must contain, or
@@ -982,43 +971,12 @@ fn required_literal(branch: &str) -> Option<String> {
             }
             '(' => {
                 flush(&mut cur, &mut best);
-                let mut depth = 0;
-                let mut in_class = false;
-                while i < chars.len() {
-                    match chars[i] {
-                        '\\' => i += 1,
-                        '[' if !in_class => in_class = true,
-                        ']' if in_class => in_class = false,
-                        '(' if !in_class => depth += 1,
-                        ')' if !in_class => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                i += 1;
+                i = group_end(&chars, i) + 1;
                 continue;
             }
             '[' => {
                 flush(&mut cur, &mut best);
-                i += 1;
-                if chars.get(i) == Some(&'^') {
-                    i += 1;
-                }
-                if chars.get(i) == Some(&']') {
-                    i += 1;
-                }
-                while i < chars.len() && chars[i] != ']' {
-                    if chars[i] == '\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
+                i = class_end(&chars, i);
                 continue;
             }
             '?' | '*' | '{' => {
