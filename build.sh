@@ -21,7 +21,8 @@ export DEBIAN_FRONTEND=noninteractive NO_UPDATE_NOTIFIER=1 SE_OFFLINE=true SE_AV
 
 WASM_TARGET=wasm32-unknown-unknown
 ENGINE_NAME=check_source
-DIST=$ROOT/dist
+# CTS_DIST lets several checkouts or helpers build side by side (tests/e2e reads it too).
+DIST=$(realpath -m "${CTS_DIST:-$ROOT/dist}")
 BUILD_TMP=
 trap '[ -z "$BUILD_TMP" ] || rm -rf "$BUILD_TMP"' EXIT
 

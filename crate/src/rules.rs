@@ -247,6 +247,44 @@ pub fn crisis_lines() -> &'static [CrisisLine] {
     &data().blob.crisis_lines
 }
 
+/// The crisis lines to show for a browser locale (`en-US`, `pt_BR`, `fr`): the lines of that
+/// exact locale, else of the language's home region (`fr` → `fr-FR`), else of the first region
+/// listed for the language, else the international fallback (`*`). Never empty while the data
+/// has a `*` line, so a support badge always has somewhere to point.
+pub fn crisis_lines_for(locale: &str) -> Vec<&'static CrisisLine> {
+    let wanted = locale.trim().replace('_', "-").to_ascii_lowercase();
+    let lang = wanted.split('-').next().unwrap_or("").to_string();
+    let lines = crisis_lines();
+    let of = |loc: &str| -> Vec<&'static CrisisLine> {
+        lines
+            .iter()
+            .filter(|l| l.locale.eq_ignore_ascii_case(loc))
+            .collect()
+    };
+    let home = format!("{lang}-{lang}");
+    let first_of_lang = lines
+        .iter()
+        .find(|l| {
+            l.locale
+                .to_ascii_lowercase()
+                .split('-')
+                .next()
+                .is_some_and(|x| !lang.is_empty() && x == lang)
+        })
+        .map(|l| l.locale.clone())
+        .unwrap_or_default();
+    for candidate in [wanted.as_str(), home.as_str(), first_of_lang.as_str()] {
+        if candidate.is_empty() {
+            continue;
+        }
+        let found = of(candidate);
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    of("*")
+}
+
 /// Every credential the engine reads, with its meaning and look-ups.
 pub fn credentials() -> impl Iterator<Item = &'static CredentialInfo> {
     catalog().iter().filter_map(|r| r.credential.as_ref())
@@ -255,6 +293,23 @@ pub fn credentials() -> impl Iterator<Item = &'static CredentialInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crisis_lines_follow_locale_then_language_then_fallback() {
+        let first = |loc: &str| crisis_lines_for(loc)[0].number.clone();
+        assert_eq!(first("en-US"), "988");
+        assert_eq!(first("en_GB"), "116 123");
+        assert_eq!(crisis_lines_for("fr")[0].locale, "fr-FR");
+        assert_eq!(crisis_lines_for("de")[0].locale, "de-DE");
+        // A region we have no line for falls back to the language's first line.
+        assert_eq!(crisis_lines_for("en-ZA")[0].locale, "en-US");
+        // A language we have no line for, or garbage, gets the international fallback.
+        for odd in ["ja-JP", "", "<img src=x>", "x-y-z"] {
+            let lines = crisis_lines_for(odd);
+            assert!(!lines.is_empty(), "{odd:?}");
+            assert!(lines.iter().all(|l| l.locale == "*"), "{odd:?}");
+        }
+    }
 
     #[test]
     fn embedded_catalogue_loads_and_ids_are_unique() {

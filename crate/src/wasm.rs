@@ -178,6 +178,20 @@ pub fn rules() -> JsValue {
     to_js(crate::rules::catalog())
 }
 
+/// Every condition the engine names (`verdict.topics[].condition`), with its display name and
+/// reading links (NIMH, NHS…), for the panel's "accuracy and context" step.
+#[wasm_bindgen]
+pub fn conditions() -> JsValue {
+    to_js(crate::rules::conditions())
+}
+
+/// The crisis lines for a browser locale (`navigator.language`, e.g. `en-GB`): exact locale, then
+/// the language, then the international fallback. The support panel leads with these.
+#[wasm_bindgen]
+pub fn crisis_lines(locale: &str) -> JsValue {
+    to_js(&crate::rules::crisis_lines_for(locale))
+}
+
 /// The engine's version, shown in the options page and in bug reports.
 #[wasm_bindgen]
 pub fn version() -> String {

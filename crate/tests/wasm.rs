@@ -241,3 +241,23 @@ fn hostile_sizes_are_analysed_without_failing() {
         assert_eq!(utf16_slice(caption, start, end), finding["text"]);
     }
 }
+
+#[wasm_bindgen_test]
+fn conditions_and_crisis_lines_are_plain_data_for_the_panel() {
+    let conditions = data(check_source::wasm::conditions());
+    let adhd = conditions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "adhd")
+        .expect("adhd condition");
+    assert_eq!(adhd["name"], "ADHD");
+    assert!(adhd["links"][0]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://"));
+    let uk = data(check_source::wasm::crisis_lines("en-GB"));
+    assert_eq!(uk[0]["number"], "116 123");
+    let unknown = data(check_source::wasm::crisis_lines("ja-JP"));
+    assert_eq!(unknown[0]["locale"], "*");
+}
