@@ -9,6 +9,7 @@
 import init, { analyze, analyze_with, check_config, configure, rules } from '../engine/check_source.js';
 import { fillRemembered, postCreatorKey, recordsToRemember } from './creators.js';
 import { acceptMessage } from './messages.js';
+import { MAX_SEEN, seenInBatch, seenToEvict, seenToWrite } from './seen.js';
 import { DEFAULT_CONFIG, storedConfig } from './settings.js';
 
 const ext = globalThis.browser ?? globalThis.chrome;
@@ -74,6 +75,30 @@ ext.storage.onChanged.addListener((changes, area) => {
   if ((area === 'sync' || area === 'local') && 'settings' in changes) configured = undefined;
 });
 
+/** Seen-creator updates run one after another, each reading storage afresh (no lost counts). */
+let seenQueue = Promise.resolve();
+
+/**
+ * Records the creators of this batch's mental-health posts (`seen:` keys, extension/background/
+ * seen.js), off the reply's path; when a new creator was added, drops the oldest beyond MAX_SEEN.
+ */
+function rememberSeen(posts, verdicts) {
+  const keys = [...seenInBatch(posts, verdicts).keys()];
+  if (!keys.length) return;
+  seenQueue = seenQueue
+    .then(async () => {
+      const stored = await ext.storage.local.get(keys);
+      const fresh = seenToWrite(posts, verdicts, stored, new Date().toISOString());
+      if (!Object.keys(fresh).length) return;
+      await ext.storage.local.set(fresh);
+      if (keys.some((k) => !(k in stored))) {
+        const evict = seenToEvict(await ext.storage.local.get(null), MAX_SEEN);
+        if (evict.length) await ext.storage.local.remove(evict);
+      }
+    })
+    .catch((error) => console.warn('Check the Source: could not record creators seen.', error));
+}
+
 /** `content/analyze`: remembers creators seen with a bio, fills remembered bios, analyses. */
 async function analyzeBatch({ batch }) {
   await engine();
@@ -96,6 +121,7 @@ async function analyzeBatch({ batch }) {
   const started = performance.now();
   const slots = analyze(filled);
   measure('cts:analyze', started);
+  rememberSeen(filled, slots);
   const verdicts = slots.map((slot, i) => {
     const key = batch[i].key;
     if (typeof slot.error === 'string' && !('level' in slot)) return { key, error: slot.error };
