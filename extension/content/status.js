@@ -1,4 +1,4 @@
-// Counts and the layout self-check the toolbar popup shows. A supported page where no post or
+// Counts, the layout self-check and the last checklist opened, which the toolbar popup shows. A supported page where no post or
 // profile can be found is reported as "layout not recognised" instead of failing silently
 // (platforms.md: layouts change every few months and roll out in stages).
 (() => {
@@ -12,6 +12,8 @@
     const flagged = new Set();
     let found = 0;
     let since = win.performance.now();
+    /** The last checklist (panel) opened in this tab, for the popup; kept across navigations. */
+    let lastChecklist = null;
 
     return {
       /** A navigation started a new page: the self-check starts over; counts stay per tab. */
@@ -31,6 +33,22 @@
         else flagged.delete(key);
       },
       /**
+       * The panel opened for a post: `info` = `{key, handle, name, level, credential_status}`.
+       * A copy is kept (each field a bounded string, anything else read as empty) with `at`, the
+       * time it opened as an ISO date.
+       */
+      noteChecklist(info) {
+        const str = (v, max) => (typeof v === 'string' ? v.slice(0, max) : '');
+        lastChecklist = {
+          key: str(info?.key, 256),
+          handle: str(info?.handle, 64).replace(/^@/, ''),
+          name: str(info?.name, 200),
+          level: str(info?.level, 16),
+          credential_status: str(info?.credential_status, 32),
+          at: new Date().toISOString(),
+        };
+      },
+      /**
        * The reply to `popup/status`: `recognised` is true once anything was read, false when a
        * page that should show posts has content but none was read after the grace period, and
        * null while still waiting (or on pages that show no posts, with `postPage` false).
@@ -43,7 +61,7 @@
         else if (postPage && win.performance.now() - since >= GRACE_MS && (doc.body?.textContent ?? '').trim().length > 0) {
           recognised = false;
         }
-        return { site, postPage, recognised, checked: checked.size, flagged: flagged.size };
+        return { site, postPage, recognised, checked: checked.size, flagged: flagged.size, lastChecklist: lastChecklist && { ...lastChecklist } };
       },
     };
   }
