@@ -6,9 +6,10 @@
 // is initialised lazily on the first message after each start, with the settings read afresh.
 
 // Service workers allow no import() and no top-level await: the glue is imported statically.
-import init, { analyze, analyze_with, check_config, configure, rules } from '../engine/check_source.js';
+import init, { analyze, analyze_with, check_config, conditions, configure, crisis_lines, rules } from '../engine/check_source.js';
 import { fillRemembered, postCreatorKey, recordsToRemember } from './creators.js';
 import { acceptMessage } from './messages.js';
+import { checkNote, noteKey, noteRecord, readNote } from './notes.js';
 import { MAX_SEEN, seenInBatch, seenToEvict, seenToWrite } from './seen.js';
 import { DEFAULT_CONFIG, storedConfig } from './settings.js';
 
@@ -161,8 +162,43 @@ async function listRules() {
   return { ok: true, rules: list };
 }
 
+/**
+ * `content/panel-data`: what the checklist panel shows beyond the verdict: the reading links of
+ * the conditions asked for (in that order), the crisis lines for the browser's locale, and the
+ * person's note on this creator (null when none, or when the handle cannot be keyed).
+ */
+async function panelData({ platform, handle, conditions: ids, locale }) {
+  await engine();
+  const byId = new Map(conditions().map((c) => [c.id, c]));
+  const wanted = [...new Set(ids)].filter((id) => byId.has(id)).map((id) => byId.get(id));
+  const key = noteKey(platform, handle);
+  let note = null;
+  if (key) {
+    try {
+      note = readNote((await ext.storage.local.get(key))[key]);
+    } catch (error) {
+      console.warn('Check the Source: creator note unreadable.', error);
+    }
+  }
+  return { ok: true, conditions: wanted, crisis_lines: crisis_lines(locale), note };
+}
+
+/** `content/note`: stores the person's note on a creator (an empty note removes it). */
+async function saveNote({ platform, handle, note }) {
+  const key = noteKey(platform, handle);
+  if (!key) return { ok: false, error: 'This creator has no handle that can be saved.' };
+  const checked = checkNote(note);
+  if (!checked.ok) return checked;
+  const record = noteRecord(checked.note, new Date().toISOString());
+  if (record) await ext.storage.local.set({ [key]: record });
+  else await ext.storage.local.remove(key);
+  return { ok: true, note: record };
+}
+
 const handlers = {
   'content/analyze': analyzeBatch,
+  'content/panel-data': panelData,
+  'content/note': saveNote,
   'options/analyze': analyzeOne,
   'options/check-config': checkConfig,
   'options/rules': listRules,
@@ -171,7 +207,7 @@ const handlers = {
 /** The reply for a handler that threw: `{field, message}` errors pass through as they are. */
 function failure(kind, error) {
   const fieldError = typeof error === 'object' && error !== null && typeof error.message === 'string' && typeof error.field === 'string';
-  if (kind === 'content/analyze') return { ok: false, error: String(error?.message ?? error) };
+  if (kind.startsWith('content/')) return { ok: false, error: String(error?.message ?? error) };
   return { ok: false, error: fieldError ? { field: error.field, message: error.message } : { field: '', message: String(error?.message ?? error) } };
 }
 

@@ -40,6 +40,21 @@ function isBatchItem(item) {
   );
 }
 
+/** Platforms the panel's messages name (the engine's `Platform`). */
+const PLATFORMS = ['tiktok', 'instagram'];
+/** Most condition ids one `content/panel-data` asks for (the shipped data has about twenty). */
+export const MAX_CONDITIONS = 50;
+
+/** A BCP 47-ish locale such as `en-US` or `pt_BR` (`navigator.language`). */
+const LOCALE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/;
+/** A condition id of the shipped data, e.g. `adhd`, `eating_disorder`. */
+const CONDITION_ID = /^[a-z0-9_.-]{1,64}$/;
+
+/** The fields both panel messages carry: a known platform and a handle (a string, or null). */
+function isCreator(message) {
+  return PLATFORMS.includes(message.platform) && (message.handle === null || (typeof message.handle === 'string' && message.handle.length <= 100));
+}
+
 /**
  * Returns the message when it is one the background answers from this sender, else `null`.
  * `self` is `{id, origin}`: this extension's id and the origin of its pages (with trailing `/`).
@@ -51,6 +66,15 @@ export function acceptMessage(message, sender, self) {
       if (!fromContentScript(sender) || !hasShape(message, ['batch'])) return null;
       if (!Array.isArray(message.batch) || message.batch.length > MAX_BATCH) return null;
       return message.batch.every(isBatchItem) ? message : null;
+    case 'content/panel-data':
+      if (!fromContentScript(sender) || !hasShape(message, ['platform', 'handle', 'conditions', 'locale']) || !isCreator(message)) return null;
+      if (typeof message.locale !== 'string' || !LOCALE.test(message.locale)) return null;
+      if (!Array.isArray(message.conditions) || message.conditions.length > MAX_CONDITIONS) return null;
+      return message.conditions.every((id) => typeof id === 'string' && CONDITION_ID.test(id)) ? message : null;
+    case 'content/note':
+      // The note itself is checked field by field in notes.js, which replies with what is wrong.
+      if (!fromContentScript(sender) || !hasShape(message, ['platform', 'handle', 'note']) || !isCreator(message)) return null;
+      return isPlainObject(message.note) ? message : null;
     case 'options/analyze':
       if (!fromExtensionPage(sender, self.origin) || !hasShape(message, ['post'], ['config'])) return null;
       if (!isPlainObject(message.post)) return null;
