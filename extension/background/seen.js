@@ -3,10 +3,13 @@
 // `seen:<platform>:<handle>`: `{name, credential_status, level, posts, first, last, recent}`, where
 // `level` is the highest seen, `posts` counts distinct posts (`recent` holds the last post ids
 // counted, so a feed that recycles its nodes does not count the same post twice) and `first`/`last`
-// are ISO dates. The person's own notes live beside them in `note:<platform>:<handle>`; the popup
-// reads both and clears both. Pure functions: background.js and the popup do the storage calls.
+// are ISO dates. The person's own notes live beside them in `note:<platform>:<handle>` (notes.js);
+// the popup reads both and clears both. Pure functions: background.js and the popup do the storage calls.
 
 import { creatorKey } from './creators.js';
+import { noteKey, readNote } from './notes.js';
+
+export { noteKey, readNote };
 
 /** Most creators kept; beyond it the ones seen longest ago go first. */
 export const MAX_SEEN = 500;
@@ -20,9 +23,6 @@ export const MAX_NAME = 200;
 export const LEVELS = ['none', 'info', 'caution', 'warning', 'support'];
 /** The engine's credential statuses. */
 export const CREDENTIAL_STATUSES = ['none', 'non_clinical', 'claimed_unverified', 'licensed'];
-/** A note's rating and the reasons a person can give for following (the panel's step 6). */
-export const RATINGS = ['helpful', 'harmful'];
-export const REASONS = ['entertainment', 'information', 'memes', 'growth'];
 
 export const SEEN_PREFIX = 'seen:';
 export const NOTE_PREFIX = 'note:';
@@ -37,12 +37,6 @@ export function creatorId(platform, handle) {
 export function seenKey(platform, handle) {
   const id = creatorId(platform, handle);
   return id === null ? null : SEEN_PREFIX + id;
-}
-
-/** The `note:` key of a creator, or `null`. */
-export function noteKey(platform, handle) {
-  const id = creatorId(platform, handle);
-  return id === null ? null : NOTE_PREFIX + id;
 }
 
 /** `{platform, handle}` of a `seen:` or `note:` key, or `null` for any other key. */
@@ -71,15 +65,6 @@ export function readSeen(value) {
     last: value.last,
     recent,
   };
-}
-
-/** A stored `note:` value, if it has the documented shape; unknown reasons are dropped. */
-export function readNote(value) {
-  if (!isObject(value)) return null;
-  const rating = RATINGS.includes(value.rating) ? value.rating : null;
-  const reasons = Array.isArray(value.reasons) ? REASONS.filter((r) => value.reasons.includes(r)) : [];
-  if (rating === null && reasons.length === 0) return null;
-  return { rating, reasons, updated: isDate(value.updated) ? value.updated : null };
 }
 
 /**
@@ -175,7 +160,8 @@ export function followed(items) {
     const parsed = parseKey(key);
     if (!parsed) continue;
     const record = parsed.kind === 'seen' ? readSeen(value) : readNote(value);
-    if (!record) continue;
+    // A note that says nothing (no rating, no reason) is no note (notes.js removes those anyway).
+    if (!record || (parsed.kind === 'note' && record.rating === null && record.reasons.length === 0)) continue;
     const id = `${parsed.platform}:${parsed.handle}`;
     const entry = byId.get(id) ?? { id, platform: parsed.platform, handle: parsed.handle, seen: null, note: null };
     entry[parsed.kind] = record;

@@ -29,6 +29,7 @@ const DAY2 = '2026-11-21T09:00:00.000Z';
 describe('keys', () => {
   test('seen and note keys normalise the handle like the remembered creators do', () => {
     assert.equal(seenKey('tiktok', '@Mindful.Maya'), 'seen:tiktok:mindful.maya');
+    assert.equal(noteKey('tiktok', '@Mindful.Maya'), 'note:tiktok:mindful.maya');
     assert.equal(noteKey('instagram', 'dr.sam'), 'note:instagram:dr.sam');
     assert.equal(seenKey('youtube', 'x'), null);
     assert.equal(seenKey('tiktok', 'not a handle'), null);
@@ -154,11 +155,12 @@ describe('the popup list', () => {
   test('seen records and notes merged per creator, most recent first; unreadable ones left out', () => {
     const items = {
       'seen:tiktok:maya': { name: 'Maya', credential_status: 'none', level: 'warning', posts: 3, first: DAY1, last: DAY1_LATER, recent: ['a'] },
-      'note:tiktok:maya': { rating: 'harmful', reasons: ['memes', 'bogus', 'information'], updated: DAY1 },
+      'note:tiktok:maya': { rating: 'harmful', reasons: ['memes', 'information'], updated: DAY1 },
+      'note:tiktok:jane': { rating: 'helpful', reasons: ['bogus'], updated: DAY1 },
       'seen:tiktok:jane': { name: 'Jane', credential_status: 'licensed', level: 'caution', posts: 1, first: DAY2, last: DAY2 },
       'note:instagram:only.note': { rating: 'helpful', reasons: [], updated: DAY1 },
       'seen:tiktok:broken': { level: 'caution' },
-      'note:tiktok:empty': { rating: null, reasons: [] },
+      'note:tiktok:empty': { rating: null, reasons: [], updated: DAY1 },
       'creator:tiktok:maya': { bio: 'x', seen: DAY1 },
       settings: { schema: 1 },
     };
@@ -171,9 +173,9 @@ describe('the popup list', () => {
     assert.deepEqual(followed({}), []);
   });
 
-  test('readNote and readSeen accept the documented shapes only', () => {
-    assert.equal(readNote({ rating: 'meh', reasons: 'growth' }), null);
-    assert.deepEqual(readNote({ reasons: ['growth'] }), { rating: null, reasons: ['growth'], updated: null });
+  test('readNote (notes.js) and readSeen accept the documented shapes only', () => {
+    assert.equal(readNote({ rating: 'meh', reasons: 'growth', updated: DAY1 }), null);
+    assert.deepEqual(readNote({ rating: null, reasons: ['growth'], updated: DAY1 }), { rating: null, reasons: ['growth'], updated: DAY1 });
     assert.equal(readSeen({ credential_status: 'none', level: 'info', first: 'yesterday', last: DAY1 }), null);
     assert.equal(readSeen([]), null);
   });
