@@ -11,7 +11,8 @@ import { fillRemembered, postCreatorKey, recordsToRemember } from './creators.js
 import { acceptMessage } from './messages.js';
 import { checkNote, noteKey, noteRecord, readNote } from './notes.js';
 import { MAX_SEEN, seenInBatch, seenToEvict, seenToWrite } from './seen.js';
-import { DEFAULT_CONFIG, storedConfig } from './settings.js';
+import { storageUpkeep } from './migrate.js';
+import { DEFAULT_CONFIG, readSettings, storedConfig } from './settings.js';
 
 const ext = globalThis.browser ?? globalThis.chrome;
 const thisExtension = { id: ext.runtime.id, origin: ext.runtime.getURL('') };
@@ -48,25 +49,35 @@ function engine() {
   return configured;
 }
 
+/**
+ * Stored data brought to the current schema before anything reads it, broken values set aside
+ * (./migrate.js): at every start, after an update, and when the settings change.
+ */
+const upkeep = storageUpkeep(ext.storage);
+upkeep.start();
+
 /** Installs the stored configuration, or the defaults when there is none or it is rejected. */
 async function applySettings() {
-  let config = null;
+  await upkeep.ready;
+  let found = { settings: null, area: null };
   try {
     // The options page falls back to storage.local when a document exceeds storage.sync's
     // per-item quota (extension/options/store.js): sync first, else local.
-    const { settings } = await ext.storage.sync.get('settings');
-    config = storedConfig(settings) ?? storedConfig((await ext.storage.local.get('settings')).settings);
+    found = await readSettings(ext.storage);
   } catch (error) {
     console.warn('Check the Source: settings unreadable, using the defaults.', error);
   }
+  const config = storedConfig(found.settings);
   if (config) {
     try {
       configure(config);
       return;
     } catch (error) {
-      // The options page validates before saving, so this is a value from an older or newer
-      // version, or a corrupted one: analyse with the defaults rather than not at all.
+      // The options page validates before saving, so this is a value from another version of
+      // the engine, or a corrupted one: analyse with the defaults rather than not at all, and
+      // keep a copy aside for the person (the options page says so and shows where it fails).
       console.warn('Check the Source: stored settings rejected, using the defaults.', error);
+      upkeep.rejected(found.area, found.settings, error?.field ? `${error.field}: ${error.message}` : String(error?.message ?? error));
     }
   }
   configure(DEFAULT_CONFIG);
@@ -74,6 +85,7 @@ async function applySettings() {
 
 ext.storage.onChanged.addListener((changes, area) => {
   if ((area === 'sync' || area === 'local') && 'settings' in changes) configured = undefined;
+  upkeep.changed(changes, area);
 });
 
 /** Seen-creator updates run one after another, each reading storage afresh (no lost counts). */
@@ -223,6 +235,7 @@ ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
 // Not for Firefox's temporary installs (about:debugging, web-ext, the test harness): a developer
 // does not need it, and a tab opened over the one under test would push that one to the background.
 ext.runtime.onInstalled?.addListener(({ reason, temporary }) => {
+  upkeep.installed(reason);
   if (reason === 'install' && !temporary) {
     ext.tabs.create({ url: ext.runtime.getURL('welcome/welcome.html') }).catch((error) => console.warn('Check the Source: could not open the welcome page.', error));
   }
