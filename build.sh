@@ -9,6 +9,10 @@
 #   ./build.sh bench    build, then every benchmark: the engine (criterion, the command line,
 #                       WebAssembly in V8) and the scripted feed in the browsers, on versus off;
 #                       prints a table and writes dist/bench.json (see BENCHMARKS.md)
+#   ./build.sh demo     build, then render the extension on the project's own demo feed (the
+#                       TikTok fixture pages) in headless Chromium and write screenshots to
+#                       dist/demo/: feed.png, panel.png, popup.png, options.png
+#                       (`./build.sh demo --docs` also copies them into docs/ for the README)
 #
 # Installs are skipped when the tool is already there at the right version, so a warm machine
 # rebuilds in seconds. Measured recipe and timings: ../shared/notes/toolchain.md.
@@ -193,6 +197,10 @@ case "${1:-build}" in
     install_test_tools
     node bench/run.mjs
     ;;
-  -h | --help | help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) die "unknown command '$1' (expected: ./build.sh, ./build.sh test, ./build.sh bench)" ;;
+  demo)
+    build
+    node scripts/demo.mjs "${@:2}"
+    ;;
+  -h | --help | help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1' (expected: ./build.sh, ./build.sh test, ./build.sh bench, ./build.sh demo)" ;;
 esac
