@@ -1,7 +1,8 @@
 // The benchmark's TikTok-like For You feed, served at https://www.tiktok.com/foryou: the page's
 // own script appends posts in batches at a steady pace while scrolling, keeps only the last
 // `KEEP` posts in the DOM (TikTok virtualises its feed the same way), and records in the page's
-// world: when each post entered the DOM, when its badge appeared, and every long task.
+// world: when each post entered the DOM, when its badge appeared, every long task, and the
+// extension's own User Timing measures (`cts:*`, summed by name).
 // One post in five is about mental health (the generated captions below).
 
 /** Captions: one in five about mental health, every one distinct (the index is in the text). */
@@ -34,13 +35,26 @@ export function feedScript() {
   const TICK_MS = Number(params.get('tick') ?? 50);
   const PAUSE_AT = Number(params.get('pauseAt') ?? -1);
   const KEEP = 60;
-  const bench = (window.__bench = { inserted: {}, badged: {}, mh: {}, longTasks: [], appended: 0, done: false, paused: false });
+  const bench = (window.__bench = { inserted: {}, badged: {}, mh: {}, longTasks: [], cts: {}, appended: 0, done: false, paused: false });
   // The runner measures the heap at PAUSE_AT posts, then calls resume().
   bench.resume = () => { bench.paused = false; setTimeout(tick, TICK_MS); };
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  // The extension's own User Timing measures (extension/content/main.js), summed by name. The
+  // content script clears its entries as it goes; an observer still sees every one.
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (!e.name.startsWith('cts:')) continue;
+        const c = (bench.cts[e.name] ??= { n: 0, ms: 0, max: 0 });
+        c.n += 1;
+        c.ms += e.duration;
+        c.max = Math.max(c.max, e.duration);
+      }
+    }).observe({ type: 'measure' });
   } catch {}
   const list = document.getElementById('column-list-container');
   // A badge is any element the extension adds whose tag starts with cts-; find its post.

@@ -2,6 +2,7 @@
 // TikTok-like feed at the real URL, alternating runs so the ratio holds on a noisy machine.
 //
 //   node bench/feed.mjs [--pairs 3] [--posts 2000]     (run by ./build.sh bench after ./build.sh)
+//   (the extension comes from $CTS_DIST when set, else dist/, as ./build.sh writes it)
 //
 // Prints JSON with, per browser: main-thread script and task time on vs off (CDP Performance
 // metrics), long tasks, post-to-badge latency p50/p95 (the service worker stopped before each run,
@@ -10,12 +11,15 @@
 import { FEED_HTML, feedScript } from './feed-page.mjs';
 import { launchChromium } from '../tests/harness/chromium.mjs';
 import { launchFirefox } from '../tests/harness/firefox.mjs';
+import { DIST } from './dist.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const PAIRS = arg('pairs', 3);
+/** `--skip heap,firefox`: leave parts out while iterating (./build.sh bench runs everything). */
+const SKIP = new Set((process.argv.includes('--skip') ? process.argv[process.argv.indexOf('--skip') + 1] : '').split(','));
 const POSTS = arg('posts', 2000);
 const SITE = {
   'https://www.tiktok.com/foryou': { html: FEED_HTML },
@@ -56,12 +60,15 @@ function summarise(bench) {
     latency_p50_ms: round(quantile(latencies, 0.5)),
     latency_p95_ms: round(quantile(latencies, 0.95)),
     long_tasks: bench.longTasks.length,
+    // The content script's own script time (its User Timing measures; cts:read is inside cts:process).
+    own_ms: round(['cts:observe', 'cts:process', 'cts:receive'].reduce((n, k) => n + (bench.cts?.[k]?.ms ?? 0), 0)),
+    own_measures: Object.fromEntries(Object.entries(bench.cts ?? {}).map(([k, c]) => [k, { n: c.n, ms: round(c.ms), max_ms: round(c.max, 2) }])),
     long_task_ms: round(bench.longTasks.reduce((n, t) => n + t.duration, 0)),
   };
 }
 
 async function chromiumRun(extension) {
-  const browser = await launchChromium({ extension });
+  const browser = await launchChromium({ dist: `${DIST}/chrome`, extension });
   try {
     browser.serveSite(SITE);
     if (extension) await browser.stopServiceWorker();
@@ -104,7 +111,7 @@ async function chromiumRun(extension) {
 }
 
 async function chromiumHeap() {
-  const browser = await launchChromium({});
+  const browser = await launchChromium({ dist: `${DIST}/chrome` });
   try {
     browser.serveSite(SITE);
     const page = await browser.page();
@@ -126,7 +133,7 @@ async function chromiumHeap() {
 }
 
 async function firefoxRun() {
-  const browser = await launchFirefox({});
+  const browser = await launchFirefox({ dist: `${DIST}/firefox` });
   try {
     browser.serveSite(SITE);
     await browser.get(`https://www.tiktok.com/foryou?posts=${POSTS}`);
@@ -148,9 +155,9 @@ for (let i = 0; i < PAIRS; i++) {
   off.push(await chromiumRun(false));
 }
 log('chromium heap, 500 → 5000 posts');
-const heap = await chromiumHeap();
+const heap = SKIP.has('heap') ? null : await chromiumHeap();
 log('firefox');
-const firefox = await firefoxRun();
+const firefox = SKIP.has('firefox') ? null : await firefoxRun();
 
 const med = (runs, key) => quantile(runs.map((r) => r[key]).filter(Number.isFinite), 0.5);
 const chromium = {
@@ -160,6 +167,7 @@ const chromium = {
   script_ms_off: med(off, 'script_ms'),
   script_ratio_on_off: round(med(on, 'script_ms') / med(off, 'script_ms'), 3),
   extension_ms_per_100_posts: round(((med(on, 'task_ms') - med(off, 'task_ms')) / POSTS) * 100, 2),
+  extension_own_ms_per_100_posts: round((med(on, 'own_ms') / POSTS) * 100, 2),
   long_tasks_on: med(on, 'long_tasks'),
   long_tasks_off: med(off, 'long_tasks'),
   latency_p50_ms: med(on, 'latency_p50_ms'),

@@ -3,9 +3,10 @@
 //   node bench/profile-feed.mjs [posts]
 import { FEED_HTML, feedScript } from './feed-page.mjs';
 import { launchChromium } from '../tests/harness/chromium.mjs';
+import { DIST } from './dist.mjs';
 
 const posts = Number(process.argv[2] ?? 1000);
-const browser = await launchChromium();
+const browser = await launchChromium({ dist: `${DIST}/chrome` });
 try {
   browser.serveSite({
     'https://www.tiktok.com/foryou': { html: FEED_HTML },

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { DIST } from './dist.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'target', 'bench');
@@ -50,14 +51,14 @@ const cliPostsPerS = 50_000 / (Math.min(...cliRuns) / 1000);
 
 // 3. The WebAssembly build in V8.
 console.error('==> wasm (V8)');
-const engineDir = join(root, 'dist', 'chrome', 'engine');
+const engineDir = join(DIST, 'chrome', 'engine');
 if (!existsSync(join(engineDir, 'check_source_bg.wasm'))) throw new Error('run ./build.sh first: dist/chrome/engine is missing');
 const wasm = JSON.parse(run('node', [join(root, 'bench', 'wasm-engine.mjs'), engineDir, corpus10k]).toString());
 
 // 4. Sizes.
 const wasmBytes = readFileSync(join(engineDir, 'check_source_bg.wasm'));
-const zips = readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.zip'))
-  .map((f) => ({ file: f, bytes: statSync(join(root, 'dist', f)).size }));
+const zips = readdirSync(DIST).filter((f) => f.endsWith('.zip'))
+  .map((f) => ({ file: f, bytes: statSync(join(DIST, f)).size }));
 
 // 5. The scripted feed in the browsers, extension on versus off.
 console.error('==> scripted feed (Chromium on/off, Firefox)');
@@ -104,6 +105,6 @@ const budgets = [
 results.budgets = budgets.map(([name, value, met, goal]) => ({ name, value, goal, met }));
 console.log('\n| figure | value | goal | met |\n|---|---|---|---|');
 for (const [name, value, met, goal] of budgets) console.log(`| ${name} | ${value} | ${goal} | ${met === null ? '' : met ? 'yes' : 'NO'} |`);
-mkdirSync(join(root, 'dist'), { recursive: true });
-writeFileSync(join(root, 'dist', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
-console.log('\nwritten: dist/bench.json');
+mkdirSync(DIST, { recursive: true });
+writeFileSync(join(DIST, 'bench.json'), JSON.stringify(results, null, 2) + '\n');
+console.log(`\nwritten: ${join(DIST, 'bench.json')}`);

@@ -8,7 +8,7 @@
 // Service workers allow no import() and no top-level await: the glue is imported statically.
 import init, { analyze, analyze_with, check_config, conditions, configure, crisis_lines, rules } from '../engine/check_source.js';
 import { fillRemembered, postCreatorKey, recordsToRemember } from './creators.js';
-import { acceptMessage } from './messages.js';
+import { acceptMessage, acceptPort, acceptPortMessage } from './messages.js';
 import { checkNote, noteKey, noteRecord, readNote } from './notes.js';
 import { MAX_SEEN, seenInBatch, seenToEvict, seenToWrite } from './seen.js';
 import { storageUpkeep } from './migrate.js';
@@ -229,6 +229,29 @@ ext.runtime.onMessage.addListener((message, sender, sendResponse) => {
   if (!accepted) return false;
   handlers[accepted.kind](accepted).then(sendResponse, (error) => sendResponse(failure(accepted.kind, error)));
   return true;
+});
+
+// The content script's long-lived port (ARCHITECTURE.md): the same checks per message, the reply
+// carries the request's `id`. A port from anyone else is closed at once. The tab may go away
+// while a batch is analysed: its reply then has nowhere to go and is dropped.
+ext.runtime.onConnect.addListener((port) => {
+  if (!acceptPort(port, thisExtension)) {
+    port.disconnect();
+    return;
+  }
+  port.onMessage.addListener((message) => {
+    const accepted = acceptPortMessage(message, port.sender, thisExtension);
+    if (!accepted) return;
+    const { id, message: request } = accepted;
+    const reply = (body) => {
+      try {
+        port.postMessage({ id, ...body });
+      } catch {
+        // the content script's side closed
+      }
+    };
+    handlers[request.kind](request).then(reply, (error) => reply(failure(request.kind, error)));
+  });
 });
 
 // First run: say what the extension does and does not do (extension/welcome/). Needs no permission.

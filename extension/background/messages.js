@@ -88,3 +88,28 @@ export function acceptMessage(message, sender, self) {
       return null;
   }
 }
+
+/** The name of the content script's long-lived port (`runtime.connect({name})`). */
+export const PORT_NAME = 'content';
+/** Kinds a content script may send on its port; each is answered on the port with its `id`. */
+export const PORT_KINDS = ['content/analyze'];
+
+/** Whether `port` (from `runtime.onConnect`) is this extension's content script's port. */
+export function acceptPort(port, self) {
+  if (!isPlainObject(port) || port.name !== PORT_NAME) return false;
+  const sender = port.sender;
+  return isPlainObject(sender) && sender.id === self.id && fromContentScript(sender);
+}
+
+/**
+ * A message on an accepted port: `{kind, id, ...}` where `id` (a positive integer the content
+ * script chose) comes back in the reply, and the rest is checked exactly as the same kind sent by
+ * `runtime.sendMessage` from `sender`. Returns `{id, message}` (the message without `id`) or `null`.
+ */
+export function acceptPortMessage(message, sender, self) {
+  if (!isPlainObject(message) || !PORT_KINDS.includes(message.kind)) return null;
+  const { id, ...rest } = message;
+  if (!Number.isSafeInteger(id) || id < 1) return null;
+  const accepted = acceptMessage(rest, sender, self);
+  return accepted ? { id, message: accepted } : null;
+}

@@ -12,7 +12,9 @@
   /**
    * Starts watching `win.document`. `hooks.process(roots)` gets the roots to read (the document
    * itself after navigation or overflow); `hooks.navigated(href)` runs first when the address
-   * changed; `hooks.ownerOf(el)` maps one of our badges the page removed to the node to recheck.
+   * changed; `hooks.ownerOf(el)` maps one of our badges the page removed to the node to recheck;
+   * `hooks.measure(name, start)`, when given, records the observer's own time (User Timing);
+   * `hooks.isPost(node)` says whether a removed node is a whole post already read.
    * Returns `{stop, flushNow}`.
    */
   function watch(win, hooks) {
@@ -43,6 +45,7 @@
     };
 
     const observer = new win.MutationObserver((mutations) => {
+      const started = performance.now();
       for (const m of mutations) {
         if (m.type === 'characterData') {
           add(m.target.parentElement);
@@ -60,10 +63,13 @@
         }
         if (m.removedNodes.length && m.target.nodeType === 1 && !isOwn(m.target)) {
           // Text removed from a caption (placeholder emptied, caption shortened) changes it too.
-          if (!m.addedNodes.length) add(m.target);
+          // Whole posts removed (a feed dropping those scrolled past) change none that is left:
+          // re-reading their container would read every remaining post again.
+          if (!m.addedNodes.length && !Array.prototype.every.call(m.removedNodes, (n) => hooks.isPost?.(n))) add(m.target);
         }
       }
       schedule();
+      hooks.measure?.('cts:observe', started);
     });
 
     function flush() {

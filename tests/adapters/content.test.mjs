@@ -18,6 +18,32 @@ const messages = JSON.parse(readFileSync(path.join(repo, 'extension/_locales/en/
 
 const DAY = 86400000;
 
+/**
+ * A stand-in for `chrome.runtime.connect` (the content script's port to the background):
+ * `__standInConnect(answer)` returns a `connect` whose port passes each posted message to
+ * `answer(msg, port)` and posts back `{id, ...reply}` when it returns a reply (null: none).
+ * `port.closeFromBackground()` fires onDisconnect, as Chrome does when the other end goes.
+ */
+const PORT_STANDIN = `globalThis.__standInConnect = (answer) => () => {
+  const onMessage = [];
+  const onDisconnect = [];
+  const port = {
+    name: 'content',
+    onMessage: { addListener: (l) => onMessage.push(l) },
+    onDisconnect: { addListener: (l) => onDisconnect.push(l) },
+    disconnect() {},
+    postMessage(msg) {
+      Promise.resolve(answer(msg, port)).then((reply) => {
+        if (reply) for (const l of onMessage) l({ id: msg.id, ...reply }, port);
+      });
+    },
+    closeFromBackground() {
+      for (const l of onDisconnect) l(port);
+    },
+  };
+  return port;
+};`;
+
 describe('content script parts', () => {
   let browser;
   let page;
@@ -143,16 +169,18 @@ describe('content script parts', () => {
       }),
     );
     await tab.goto('https://www.tiktok.com/foryou');
+    await tab.evaluate(PORT_STANDIN);
     await tab.evaluate(() => {
       globalThis.__sends = 0;
       globalThis.chrome = {
         i18n: { getMessage: (k) => k, getUILanguage: () => 'en' },
         runtime: {
           id: 'test-extension',
-          async sendMessage() {
+          connect: globalThis.__standInConnect((msg, port) => {
             globalThis.__sends += 1;
-            // What Chrome does once the extension was reloaded: the id goes, sending throws.
-            // Reads of the id are counted: a script still at work would look at it again.
+            // What Chrome does once the extension was reloaded: the id goes and the port closes
+            // (its onDisconnect runs in a later task). Reads of the id are counted: a script
+            // still at work would look at it again.
             globalThis.__idReads = 0;
             Object.defineProperty(globalThis.chrome.runtime, 'id', {
               get: () => {
@@ -160,8 +188,9 @@ describe('content script parts', () => {
                 return undefined;
               },
             });
-            throw new Error('Extension context invalidated.');
-          },
+            queueMicrotask(() => port.closeFromBackground());
+            return null;
+          }),
           onMessage: { addListener() {}, removeListener() {} },
         },
         // No stored settings: the defaults apply.
@@ -202,6 +231,7 @@ describe('content script parts', () => {
       }),
     );
     await tab.goto('https://www.tiktok.com/foryou');
+    await tab.evaluate(PORT_STANDIN);
     await tab.evaluate((msgs) => {
       globalThis.__posts = [];
       globalThis.chrome = {
@@ -209,7 +239,7 @@ describe('content script parts', () => {
         runtime: {
           id: 'test-extension',
           // A stand-in background: flags captions with "signs", records every post it is sent.
-          async sendMessage(msg) {
+          connect: globalThis.__standInConnect((msg) => {
             globalThis.__posts.push(...msg.batch.map((b) => b.post.id + ' ' + b.post.caption));
             return {
               ok: true,
@@ -218,7 +248,7 @@ describe('content script parts', () => {
                 verdict: { id: post.id, level: /signs/.test(post.caption) ? 'warning' : 'none', credential_status: 'none', findings: [], credentials: [], topics: [] },
               })),
             };
-          },
+          }),
           onMessage: { addListener() {}, removeListener() {} },
         },
         // No stored settings: the defaults apply.
@@ -260,6 +290,7 @@ describe('content script parts', () => {
       }),
     );
     await tab.goto('https://www.tiktok.com/foryou');
+    await tab.evaluate(PORT_STANDIN);
     await tab.evaluate((msgs) => {
       globalThis.__sends = 0;
       const listeners = [];
@@ -274,7 +305,7 @@ describe('content script parts', () => {
         runtime: {
           id: 'test-extension',
           // A stand-in background: the level is the caption's first word.
-          async sendMessage(msg) {
+          connect: globalThis.__standInConnect((msg) => {
             globalThis.__sends += 1;
             return {
               ok: true,
@@ -283,7 +314,7 @@ describe('content script parts', () => {
                 verdict: { id: post.id, level: post.caption.split(':')[0], credential_status: 'none', findings: [], credentials: [], topics: [] },
               })),
             };
-          },
+          }),
           onMessage: { addListener() {}, removeListener() {} },
         },
         storage: {

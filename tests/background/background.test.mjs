@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 
-const DIST = path.resolve(import.meta.dirname, '../../dist/chrome');
+const DIST = path.resolve(process.env.CTS_DIST ?? path.resolve(import.meta.dirname, '../../dist'), 'chrome');
 const BACKGROUND = path.join(DIST, 'background/background.js');
 const WASM_PATH = 'engine/check_source_bg.wasm';
 const ID = 'test-extension-id';
@@ -46,12 +46,13 @@ let instance = 0;
 /** Loads a fresh copy of the background with a stand-in API; returns how to talk to it. */
 async function loadBackground({ sync = {}, local = {}, wasm = engineUrl } = {}) {
   assert.ok(existsSync(BACKGROUND), 'run ./build.sh first');
-  const listeners = { message: [], changed: [] };
+  const listeners = { message: [], changed: [], connect: [] };
   const api = {
     runtime: {
       id: ID,
       getURL: (p) => (p === WASM_PATH ? wasm() : `${ORIGIN}${p}`),
       onMessage: { addListener: (fn) => listeners.message.push(fn) },
+      onConnect: { addListener: (fn) => listeners.connect.push(fn) },
     },
     storage: {
       sync: area(sync),
@@ -90,7 +91,24 @@ async function loadBackground({ sync = {}, local = {}, wasm = engineUrl } = {}) 
   const restore = () => {
     console.warn = warn;
   };
-  return { api, send, analyze, changeSettings, warnings, restore };
+  /** Opens a port as `sender` would (`runtime.connect({name})`); the background's side of it. */
+  const connect = (name, sender = TAB) => {
+    const port = { name, sender, sent: [], disconnected: false, listeners: [] };
+    port.postMessage = (m) => port.sent.push(structuredClone(m));
+    port.disconnect = () => (port.disconnected = true);
+    port.onMessage = { addListener: (fn) => port.listeners.push(fn) };
+    for (const fn of listeners.connect) fn(port);
+    /** Posts `m` to the background; resolves with the reply carrying `m.id` (or after a drop). */
+    port.request = async (m) => {
+      const before = port.sent.length;
+      for (const fn of port.listeners) fn(m, port);
+      // The reply is posted after the engine's work: wait for it by polling the microtask queue.
+      for (let i = 0; i < 1000 && port.sent.length === before; i++) await new Promise((r) => setImmediate(r));
+      return port.sent.slice(before).find((r) => r.id === m.id);
+    };
+    return port;
+  };
+  return { api, send, connect, analyze, changeSettings, warnings, restore };
 }
 
 /** The rule that fires first on the ADHD caption with the shipped defaults. */
@@ -201,6 +219,40 @@ test('messages from elsewhere get no reply at all', async () => {
     assert.equal(await bg.send(batch, { tab: { id: 1 }, url: 'https://evil.example/' }), undefined);
     assert.equal(await bg.send({ kind: 'options/check-config', config: { version: 1 } }, TAB), undefined);
     assert.equal(await bg.send({ ...batch, batch: 'all of them' }), undefined);
+  } finally {
+    bg.restore();
+  }
+});
+
+test('the content port: a batch is answered on the port with its id; bad messages and foreign ports get nothing', async () => {
+  const bg = await loadBackground();
+  try {
+    const port = bg.connect('content');
+    assert.equal(port.disconnected, false);
+    const reply = await port.request({ kind: 'content/analyze', id: 7, batch: [{ key: 'k', post: ADHD }] });
+    assert.equal(reply?.ok, true, JSON.stringify(reply));
+    assert.equal(reply.id, 7);
+    assert.equal(reply.verdicts[0].key, 'k');
+    assert.equal(reply.verdicts[0].verdict.mental_health, true);
+    // Same checks as runtime.sendMessage, plus the id: dropped without a reply.
+    for (const bad of [
+      { kind: 'content/analyze', batch: [{ key: 'k', post: ADHD }] },
+      { kind: 'content/analyze', id: 0, batch: [] },
+      { kind: 'content/analyze', id: 8, batch: 'x' },
+      { kind: 'options/rules', id: 9 },
+    ]) {
+      for (const fn of port.listeners) fn(bad, port);
+    }
+    const after = await port.request({ kind: 'content/analyze', id: 10, batch: [] });
+    assert.deepEqual(after, { id: 10, ok: true, verdicts: [] });
+    assert.deepEqual(port.sent.map((r) => r.id), [7, 10]);
+
+    const foreign = bg.connect('content', { id: 'another-extension', tab: { id: 1 }, url: 'https://www.tiktok.com/' });
+    assert.equal(foreign.disconnected, true);
+    assert.equal(foreign.listeners.length, 0);
+    const fromPage = bg.connect('content', { id: ID, url: `${ORIGIN}options/options.html` });
+    assert.equal(fromPage.disconnected, true);
+    assert.equal(bg.connect('other', TAB).disconnected, true);
   } finally {
     bg.restore();
   }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { MAX_BATCH, MAX_KEY, acceptMessage } from '../../extension/background/messages.js';
+import { MAX_BATCH, MAX_KEY, PORT_NAME, acceptMessage, acceptPort, acceptPortMessage } from '../../extension/background/messages.js';
 
 const self = { id: 'ext-id', origin: 'chrome-extension://ext-id/' };
 const tab = { id: 'ext-id', tab: { id: 3 }, url: 'https://www.tiktok.com/foryou' };
@@ -66,4 +66,35 @@ test('malformed shapes are dropped', () => {
 test('a batch at the size limit is still accepted', () => {
   const batch = Array.from({ length: MAX_BATCH }, (_, i) => ({ key: `k${i}`, post }));
   assert.ok(acceptMessage({ kind: 'content/analyze', batch }, tab, self));
+});
+
+test('the content port: only this extension\'s content script, by name', () => {
+  assert.equal(acceptPort({ name: PORT_NAME, sender: tab }, self), true);
+  assert.equal(acceptPort({ name: 'other', sender: tab }, self), false);
+  assert.equal(acceptPort({ name: PORT_NAME, sender: { ...tab, id: 'other' } }, self), false);
+  assert.equal(acceptPort({ name: PORT_NAME, sender: page }, self), false);
+  assert.equal(acceptPort({ name: PORT_NAME }, self), false);
+  assert.equal(acceptPort(null, self), false);
+});
+
+test('port messages: the same checks as sendMessage, plus a positive integer id', () => {
+  const batch = [{ key: 'v1', post }];
+  assert.deepEqual(acceptPortMessage({ kind: 'content/analyze', id: 3, batch }, tab, self), { id: 3, message: { kind: 'content/analyze', batch } });
+  const bad = [
+    { kind: 'content/analyze', batch },
+    { kind: 'content/analyze', id: 0, batch },
+    { kind: 'content/analyze', id: -1, batch },
+    { kind: 'content/analyze', id: 1.5, batch },
+    { kind: 'content/analyze', id: '3', batch },
+    { kind: 'content/analyze', id: 3, batch, extra: 1 },
+    { kind: 'content/analyze', id: 3, batch: [{ key: '', post }] },
+    { kind: 'content/analyze', id: 3, batch: Array.from({ length: MAX_BATCH + 1 }, (_, i) => ({ key: `k${i}`, post })) },
+    { kind: 'options/rules', id: 3 },
+    { kind: 'content/note', id: 3, platform: 'tiktok', handle: 'x', note: {} },
+    null,
+    [],
+  ];
+  for (const message of bad) assert.equal(acceptPortMessage(message, tab, self), null, JSON.stringify(message)?.slice(0, 80));
+  assert.equal(acceptPortMessage({ kind: 'content/analyze', id: 3, batch }, { ...tab, id: 'other' }, self), null);
+  assert.equal(acceptPortMessage({ kind: 'content/analyze', id: 3, batch }, page, self), null);
 });
