@@ -262,6 +262,7 @@
     // Switched off for this site in the options: read nothing, send nothing.
     if (stopped || !display.enabled) return;
     const entries = [];
+    const started = performance.now();
     const nodes = new Set();
     for (const root of roots) {
       for (const e of adapter.findPosts(root)) {
