@@ -68,7 +68,7 @@ async function main() {
     step('feed');
     const feed = await browser.page();
     // Tall enough for three posts: a flagged one, a recipe left alone, a sponsored one.
-    await feed.setViewportSize({ width: 1000, height: 2160 });
+    await feed.setViewportSize({ width: 760, height: 2160 });
     await feed.goto(FEED, { waitUntil: 'load' });
     // Every article on screen with a mental-health post carries its badge, and the fonts are in.
     await wait(feed, () => document.querySelectorAll('cts-badge').length >= 4 && document.fonts.status === 'loaded', null, 'badges on the feed');
