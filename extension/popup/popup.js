@@ -20,12 +20,15 @@ const t = (key, subs) => api.i18n.getMessage(key, subs) || key;
 const POLL_MS = 1000;
 
 const $ = (id) => document.getElementById(id);
-const uiLang = api.i18n.getUILanguage?.() || 'en';
+/** The strings' language (`popup_lang`); dates follow the browser's region when it speaks it. */
+const stringsLang = api.i18n.getMessage('popup_lang') || 'en';
+const browserLang = api.i18n.getUILanguage?.() || stringsLang;
+const uiLang = browserLang.toLowerCase().split(/[-_]/)[0] === stringsLang ? browserLang : stringsLang;
 const dateFormat = new Intl.DateTimeFormat(uiLang, { dateStyle: 'medium' });
 const dateTimeFormat = new Intl.DateTimeFormat(uiLang, { dateStyle: 'medium', timeStyle: 'short' });
 
 for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-document.documentElement.lang = api.i18n.getMessage('popup_lang') || 'en';
+document.documentElement.lang = stringsLang;
 
 /** Sets text only when it differs, so live regions do not announce the same words again. */
 function setText(el, text) {
