@@ -200,6 +200,19 @@ for (const name of BROWSERS) {
       assert.ok(left.includes(`creator:tiktok:${TIKTOK_PROFILE.handle}`), 'the remembered bio is not a note: kept');
     });
 
+    test('the Settings link opens the options page', async () => {
+      assert.ok(!(await br.tabUrls()).some((u) => u.endsWith('/options/options.html')), 'no options tab before');
+      await popup.click('#open-options');
+      const deadline = Date.now() + 20000;
+      let urls = [];
+      while (Date.now() < deadline) {
+        urls = await br.tabUrls();
+        if (urls.some((u) => u === `${br.extensionOrigin}/options/options.html`)) break;
+        await popup.waitFor(() => true, null, 'a round trip'); // polls the browser, not the clock
+      }
+      assert.ok(urls.includes(`${br.extensionOrigin}/options/options.html`), urls.join('\n'));
+    });
+
     test('nothing tried to leave the machine', async () => {
       await popup?.close();
       popup = null;
