@@ -484,7 +484,8 @@ async function applyNow() {
     setStatus(result.area === 'local' ? 'options_status_saved_local' : 'options_status_saved');
     document.body.dataset.storedIn = result.area;
   } catch (error) {
-    setStatus('options_status_save_failed', String(error?.message ?? error));
+    // Storage refused (quota, disabled, a corrupted database): the draft stays, Apply stays on.
+    setStatus('data_save_failed', String(error?.message ?? error));
   }
   updateButtons();
 }
@@ -617,6 +618,15 @@ async function start() {
   $('reset').addEventListener('click', askReset);
   $('reset-cancel').addEventListener('click', () => $('reset-dialog').close());
   $('reset-confirm').addEventListener('click', reset);
+  // "Delete everything" (data.js) emptied storage: show the defaults, edits included.
+  document.addEventListener('cts:data-deleted', () => {
+    saved = formFrom(null, null);
+    draft = cloneForm(saved);
+    clearErrors();
+    renderAll();
+    document.body.dataset.storedIn = '';
+    schedule();
+  });
   try {
     const { settings, area } = await loadSettings(ext.storage);
     saved = formFromSettings(settings);
