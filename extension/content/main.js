@@ -255,7 +255,11 @@
 
   function openPanel(host) {
     const data = hostData.get(host);
-    if (data) CTS.panel.show(host, data);
+    if (!data) return;
+    CTS.panel.show(host, data);
+    // The toolbar popup shows the last checklist opened (content/status.js, when it has the hook).
+    const author = data.post.author ?? {};
+    status.noteChecklist?.({ key: host.dataset.key, handle: author.handle ?? null, name: author.name ?? null, level: data.verdict.level, credential_status: data.verdict.credential_status });
   }
 
   function process(roots) {

@@ -119,7 +119,12 @@ async function firefoxDriver() {
       await el.click();
     },
     async press(key) {
-      const keys = { Escape: '\uE00C', Tab: '\uE004', Enter: '\uE007' };
+      const keys = { Escape: '\uE00C', Tab: '\uE004', Enter: '\uE007', Space: '\uE00D' };
+      // Held modifiers need key-down/key-up actions: sendKeys releases Shift at once.
+      if (key === 'Shift+Tab') {
+        await driver.actions().keyDown('\uE008').sendKeys('\uE004').keyUp('\uE008').perform();
+        return;
+      }
       await driver.actions().sendKeys(keys[key] ?? key).perform();
     },
     async screenshot(file) {
