@@ -5,16 +5,13 @@
 // scrolled once, later tests read and clear what it recorded.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { TIKTOK_POSTS, TIKTOK_PROFILE, tiktokId } from '../fixtures/data.mjs';
-import { BROWSERS, REPO } from './lib/browsers.mjs';
+import { BROWSERS } from './lib/browsers.mjs';
 import { focusedProbe, launchPages, tabStops } from './lib/pages.mjs';
 
 const FEED = 'https://www.tiktok.com/foryou';
-const DIST = process.env.CTS_DIST ? path.resolve(process.env.CTS_DIST) : path.join(REPO, 'dist');
 /** Creators of the fixture posts that are about mental health (the crisis post is too). */
 const MENTAL_HEALTH = TIKTOK_POSTS.filter((p) => p.expect.badge !== null).map((p) => p.handle);
 const NOT_MENTAL_HEALTH = TIKTOK_POSTS.filter((p) => p.expect.badge === null).map((p) => p.handle);
@@ -88,6 +85,8 @@ for (const name of BROWSERS) {
       await feed.evaluate(() => window.scrollTo(0, 10 * 700));
       await feed.waitFor(() => Number(document.body.dataset.top) >= 9 && document.querySelectorAll('cts-badge').length >= 3, null, 'scrolled and badged');
       await openPopup();
+      // No badge clicked yet: no checklist to show.
+      assert.deepEqual(await popup.evaluate(() => [document.body.dataset.last, document.getElementById('last-none').hidden, document.getElementById('last-info').hidden]), ['none', false, true]);
       await popup.waitFor((n) => Number(document.body.dataset.followed) >= n, MENTAL_HEALTH.length, 'every mental-health creator listed');
       const list = await popup.evaluate(followedList);
       const handles = list.map((c) => c.handle.replace(/^@/, ''));
@@ -110,12 +109,28 @@ for (const name of BROWSERS) {
       assert.ok(seen.recent.includes(`tiktok:${tiktokId(4)}`), seen.recent.join());
     });
 
-    test('a rating stored for a creator shows with its reasons', async () => {
-      // The note as the background stores it for the panel's step 6 (`content/note`).
-      await popup.evaluate(async () => {
-        const api = globalThis.browser ?? globalThis.chrome;
-        await api.storage.local.set({ 'note:tiktok:mindful.maya': { rating: 'harmful', reasons: ['information', 'memes'], updated: new Date().toISOString() } });
+    test('a rating given in the panel shows in the popup with its reasons', async () => {
+      // Rate the creator where a person does: step 6 of the panel (content/note to the background).
+      await feed.evaluate(() => window.scrollTo(0, 0));
+      await feed.waitFor(() => Number(document.body.dataset.top) === 0 && document.querySelector('article[data-scroll-index="0"] cts-badge'), null, 'back at the top');
+      await feed.evaluate(() => document.querySelector('article[data-scroll-index="0"] cts-badge').shadowRoot.querySelector('button').click());
+      await feed.waitFor(() => {
+        const s = document.querySelector('cts-panel')?.shadowRoot?.querySelector('section.step-you');
+        return s && !s.querySelector('.rating').hidden;
+      }, null, 'the panel with its note controls');
+      await feed.evaluate(() => {
+        const s = document.querySelector('cts-panel').shadowRoot.querySelector('section.step-you');
+        s.querySelector('button[data-rating="harmful"]').click();
+        for (const r of ['information', 'memes']) s.querySelector(`input[type="checkbox"][value="${r}"]`).click();
       });
+      await feed.waitFor(
+        (want) => document.querySelector('cts-panel').shadowRoot.querySelector('section.step-you [role="status"]').dataset.saved === want,
+        JSON.stringify({ rating: 'harmful', reasons: ['information', 'memes'] }),
+        'the note saved',
+      );
+      await feed.press('Escape');
+      await feed.waitFor(() => !document.querySelector('cts-panel'), null, 'the panel closed');
+
       // The popup follows storage: no reopening needed.
       await popup.waitFor(() => document.querySelector('#follow-list li[data-id="tiktok:mindful.maya"] .rating'), null, 'the rating in the list');
       const maya = (await popup.evaluate(followedList)).find((c) => c.id === 'tiktok:mindful.maya');
@@ -155,11 +170,7 @@ for (const name of BROWSERS) {
       assert.ok((await feed.evaluate(badgeCount)) >= 3);
     });
 
-    test('the last checklist opened in the tab shows after a badge click', async (t) => {
-      if (!readFileSync(path.join(DIST, 'chrome/content/main.js'), 'utf8').includes('noteChecklist')) {
-        t.skip('the panel does not report the checklist it opens yet (main.js: status.noteChecklist)');
-        return;
-      }
+    test('the last checklist opened in the tab shows after a badge click', async () => {
       await feed.evaluate(() => window.scrollTo(0, 0));
       await feed.waitFor(() => document.querySelector('article[data-scroll-index="0"] cts-badge'), null, 'the first badge');
       await feed.evaluate(() => document.querySelector('article[data-scroll-index="0"] cts-badge').shadowRoot.querySelector('button').click());
