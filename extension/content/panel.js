@@ -176,14 +176,13 @@ button:focus-visible, a:focus-visible, input:focus-visible, .dlg:focus-visible {
       const li = el(doc, 'li', { class: `cred cred-${c.status}` });
       const head = el(doc, 'p', {}, el(doc, 'strong', { class: 'cred-text', text: c.text }));
       if (c.title && c.title !== c.text) head.append(` — `, el(doc, 'span', { class: 'cred-title', text: c.title }));
+      // Where it was seen: "(in their bio)", or for a bio remembered from the profile, when.
+      const when = c.field === 'bio' && data.remembered?.seen ? CTS.badge.ago(data.remembered.seen, Date.now()) : null;
+      if (FIELD[c.field] && !when) head.append(' ', el(doc, 'span', { class: 'muted', text: t(FIELD[c.field]) }));
       li.append(head);
       const facts = [];
-      if (FIELD[c.field]) facts.push(t(FIELD[c.field]));
+      if (when) facts.push(t('panel_seen_in_bio', [when]));
       if (c.country) facts.push(t('panel_country', [countryName(c.country)]));
-      if (c.field === 'bio' && data.remembered?.seen) {
-        const when = CTS.badge.ago(data.remembered.seen, Date.now());
-        if (when) facts.push(t('panel_seen_in_bio', [when]));
-      }
       if (facts.length) li.append(el(doc, 'p', { class: 'muted', text: facts.join(' · ') }));
       const meaning = { licensed: 'panel_cred_licensed', claimed_unverified: 'panel_cred_claimed', non_clinical: 'panel_cred_non_clinical' }[c.status];
       if (meaning) li.append(el(doc, 'p', { class: 'meaning', text: t(meaning) }));
@@ -205,7 +204,8 @@ button:focus-visible, a:focus-visible, input:focus-visible, .dlg:focus-visible {
   /** 2. Who pays?: platform labels, #ad, codes, affiliate links, the creator's own courses. */
   function whoPays(doc, verdict, post) {
     const s = step(doc, 2, 'pays', 'panel_step_pays');
-    const money = (verdict.findings ?? []).filter((f) => MONEY.has(f.category));
+    // The platform's own label first: it is the plainest sign.
+    const money = (verdict.findings ?? []).filter((f) => MONEY.has(f.category)).sort((a, b) => (b.field === 'label') - (a.field === 'label'));
     const labelled = new Set(money.filter((f) => f.field === 'label').map((f) => f.label_index));
     const items = [];
     (Array.isArray(post.labels) ? post.labels : []).forEach((label, i) => {

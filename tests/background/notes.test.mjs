@@ -1,7 +1,10 @@
 // The person's notes on creators (panel step 6): the record shape ARCHITECTURE.md documents, the
 // strict checks on what the panel sends, and the two panel messages' shapes.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
 import { MAX_CONDITIONS, acceptMessage } from '../../extension/background/messages.js';
 import { REASONS, checkNote, noteKey, noteRecord, readNote } from '../../extension/background/notes.js';
@@ -126,4 +129,119 @@ test('content/note: from a content script, exactly {platform, handle, note} with
   ]) {
     assert.equal(acceptMessage(message, tab, self), null, JSON.stringify(message));
   }
+});
+
+// ------------------------------------------------------------------------------------------------
+// The two messages through the built background (dist/chrome/background/background.js with the
+// real engine), against a stand-in `chrome` API with a Map for storage.
+
+const DIST = path.resolve(process.env.CTS_DIST ?? path.resolve(import.meta.dirname, '../../dist'), 'chrome');
+const BACKGROUND = path.join(DIST, 'background/background.js');
+const WASM_PATH = 'engine/check_source_bg.wasm';
+
+/** A storage area backed by a Map; `failWrites` makes set and remove reject. */
+function area(initial = {}) {
+  const data = new Map(Object.entries(initial));
+  const a = {
+    data,
+    failWrites: false,
+    async get(keys) {
+      const list = keys === null || keys === undefined ? [...data.keys()] : typeof keys === 'string' ? [keys] : Array.isArray(keys) ? keys : Object.keys(keys);
+      return Object.fromEntries(list.filter((k) => data.has(k)).map((k) => [k, structuredClone(data.get(k))]));
+    },
+    async set(items) {
+      if (a.failWrites) throw new Error('QUOTA_BYTES quota exceeded');
+      for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
+    },
+    async remove(keys) {
+      if (a.failWrites) throw new Error('storage unavailable');
+      for (const k of typeof keys === 'string' ? [keys] : keys) data.delete(k);
+    },
+  };
+  return a;
+}
+
+let instance = 0;
+async function loadBackground(local = {}) {
+  assert.ok(existsSync(BACKGROUND), 'run ./build.sh first');
+  const wasm = `data:application/wasm;base64,${readFileSync(path.join(DIST, WASM_PATH)).toString('base64')}`;
+  const listeners = [];
+  const ignore = { addListener: () => {} };
+  const api = {
+    runtime: { id: self.id, getURL: (p) => (p === WASM_PATH ? wasm : `${self.origin}${p}`), onMessage: { addListener: (fn) => listeners.push(fn) }, onConnect: ignore, onInstalled: ignore },
+    storage: { sync: area(), local: area(local), onChanged: ignore },
+  };
+  globalThis.chrome = api;
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    await import(`${pathToFileURL(BACKGROUND)}?notes=${++instance}`);
+    // Start-up work (storage checks) settles before the test talks to it.
+    for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+  } finally {
+    delete globalThis.chrome;
+    console.warn = warn;
+  }
+  const send = (message) =>
+    new Promise((resolve) => {
+      if (listeners[0](message, tab, resolve) !== true) resolve(undefined);
+    });
+  return { local: api.storage.local, send };
+}
+
+test('content/panel-data: the conditions asked for, in order; the crisis lines for the locale; the stored note', async () => {
+  const record = { rating: 'helpful', reasons: ['memes'], updated: NOW };
+  const bg = await loadBackground({ 'note:tiktok:janetalks': record, 'note:tiktok:broken': { rating: 'meh', reasons: [], updated: NOW } });
+  const reply = await bg.send({ kind: 'content/panel-data', platform: 'tiktok', handle: '@JaneTalks', conditions: ['trauma', 'no-such-condition', 'adhd', 'trauma'], locale: 'en-GB' });
+  assert.equal(reply.ok, true, JSON.stringify(reply));
+  assert.deepEqual(reply.conditions.map((c) => c.id), ['trauma', 'adhd']);
+  for (const c of reply.conditions) {
+    assert.equal(typeof c.name, 'string');
+    assert.ok(c.links.length > 0 && c.links.every((l) => l.url.startsWith('https://') && l.label), c.id);
+  }
+  assert.equal(reply.crisis_lines[0].number, '116 123');
+  assert.deepEqual(reply.note, record);
+
+  const us = await bg.send({ kind: 'content/panel-data', platform: 'tiktok', handle: null, conditions: [], locale: 'en-US' });
+  assert.deepEqual({ conditions: us.conditions, number: us.crisis_lines[0].number, note: us.note }, { conditions: [], number: '988', note: null });
+  const broken = await bg.send({ kind: 'content/panel-data', platform: 'tiktok', handle: 'broken', conditions: [], locale: 'xx' });
+  assert.equal(broken.note, null, 'a stored value of the wrong shape reads as no note');
+  assert.ok(broken.crisis_lines.length >= 1, 'an unknown locale still gets the international line');
+});
+
+test('content/note: stores the documented record; refuses bad notes with a message and changes nothing', async () => {
+  const key = 'note:instagram:dr.sam.therapy';
+  const bg = await loadBackground();
+  const base = { kind: 'content/note', platform: 'instagram', handle: 'Dr.Sam.Therapy' };
+  const saved = await bg.send({ ...base, note: { rating: 'harmful', reasons: ['growth', 'entertainment'] } });
+  assert.equal(saved.ok, true, JSON.stringify(saved));
+  assert.deepEqual(bg.local.data.get(key), saved.note);
+  assert.deepEqual(Object.keys(saved.note), ['rating', 'reasons', 'updated']);
+  assert.deepEqual(saved.note.reasons, ['entertainment', 'growth']);
+  assert.equal(new Date(saved.note.updated).toISOString(), saved.note.updated);
+
+  const before = structuredClone(bg.local.data.get(key));
+  for (const [note, message] of [
+    [{ rating: 'meh', reasons: [] }, /rating must be/],
+    [{ rating: null, reasons: ['gossip'] }, /Unknown reason/],
+    [{ rating: null, reasons: [], updated: NOW }, /unknown fields/],
+  ]) {
+    const reply = await bg.send({ ...base, note });
+    assert.equal(reply.ok, false);
+    assert.match(reply.error, message);
+    assert.deepEqual(bg.local.data.get(key), before, 'nothing changed');
+  }
+  const noHandle = await bg.send({ ...base, handle: null, note: { rating: 'helpful', reasons: [] } });
+  assert.deepEqual(noHandle, { ok: false, error: 'This creator has no handle that can be saved.' });
+
+  bg.local.failWrites = true;
+  const failed = await bg.send({ ...base, note: { rating: 'helpful', reasons: [] } });
+  assert.equal(failed.ok, false);
+  assert.match(failed.error, /quota/);
+  assert.deepEqual(bg.local.data.get(key), before, 'a failed write loses nothing');
+  bg.local.failWrites = false;
+
+  const cleared = await bg.send({ ...base, note: { rating: null, reasons: [] } });
+  assert.deepEqual(cleared, { ok: true, note: null });
+  assert.equal(bg.local.data.has(key), false, 'an empty note removes the key');
 });
