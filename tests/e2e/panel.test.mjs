@@ -100,6 +100,23 @@ const focusedProbe = () => document.querySelector('cts-panel')?.shadowRoot?.acti
 
 // ------------------------------------------------------------------------------------ tests
 
+test('every string the panel names exists in English and Spanish, with the same placeholders', () => {
+  const src = readFileSync(path.join(REPO, 'extension/content/panel.js'), 'utf8');
+  const locale = (lang) => JSON.parse(readFileSync(path.join(REPO, `extension/_locales/${lang}/messages.json`), 'utf8'));
+  const list = (name) => JSON.parse(src.match(new RegExp(`const ${name} = (\\[[^\\]]*\\])`))[1].replace(/'/g, '"'));
+  const keys = new Set([...src.matchAll(/'(panel_[a-z_]+)'/g)].map((m) => m[1]));
+  for (const r of list('RATINGS')) keys.add(`panel_rate_${r}`);
+  for (const r of list('REASONS')) keys.add(`panel_reason_${r}`);
+  assert.ok(keys.size > 40, `${keys.size} keys`);
+  const en = locale('en');
+  const es = locale('es');
+  for (const k of keys) {
+    assert.ok(en[k]?.message && es[k]?.message, `${k} in en and es`);
+    assert.deepEqual(Object.keys(es[k].placeholders ?? {}), Object.keys(en[k].placeholders ?? {}), k);
+  }
+});
+
+
 for (const name of BROWSERS) {
   describe(`The checklist panel in ${name}`, () => {
     let br;
