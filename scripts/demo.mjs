@@ -5,8 +5,9 @@
 // screenshots under dist/demo/ (or $CTS_DIST/demo):
 //
 //   feed.png     the For You feed with its badges
-//   panel.png    a badge clicked: the checklist panel open beside the feed
-//   popup.png    the toolbar popup for that tab, at the popup's size
+//   panel.png    a badge clicked: the checklist panel open beside the feed (then the creator is
+//                rated in its step 6, as a person would)
+//   popup.png    the toolbar popup for that tab, at the popup's width and its content's height
 //   options.png  the options page
 //
 //   node scripts/demo.mjs [--docs]    --docs also copies them into docs/ (the README shows them)
@@ -82,6 +83,20 @@ async function main() {
       return root?.querySelector('[role="dialog"]') && root.activeElement;
     }, null, 'the panel open, focus inside');
     await shot(feed, 'panel.png');
+    // Step 6 as a person uses it: this creator rated, and why they are followed (saved on the device).
+    await wait(feed, () => {
+      const you = document.querySelector('cts-panel').shadowRoot.querySelector('section.step-you');
+      return you && !you.querySelector('.rating').hidden;
+    }, null, 'the note controls');
+    await feed.evaluate(() => {
+      const you = document.querySelector('cts-panel').shadowRoot.querySelector('section.step-you');
+      you.querySelector('button[data-rating="helpful"]').click();
+      for (const r of ['information', 'growth']) you.querySelector(`input[type="checkbox"][value="${r}"]`).click();
+    });
+    await wait(feed, () => {
+      const status = document.querySelector('cts-panel').shadowRoot.querySelector('section.step-you [role="status"]');
+      return status.dataset.saved === JSON.stringify({ rating: 'helpful', reasons: ['information', 'growth'] });
+    }, null, 'the note saved');
     await feed.keyboard.press('Escape');
     await wait(feed, () => !document.querySelector('cts-panel'), null, 'the panel closed');
 
@@ -94,8 +109,8 @@ async function main() {
     await popup.goto(`${browser.extensionOrigin}/popup/popup.html?tabId=${tabId}`);
     // The tab's status (with the last checklist) and the creators seen are in.
     await wait(popup, () => document.body.dataset.status === 'recognised' && Number(document.body.dataset.followed) >= 4, null, 'the popup filled in');
-    // A popup is as tall as its content (browsers cap it at 600 px).
-    const height = await popup.evaluate(() => Math.min(600, Math.ceil(document.documentElement.scrollHeight)));
+    // The popup's width; its whole height (the browser shows up to 600 px and scrolls the rest).
+    const height = await popup.evaluate(() => Math.min(1400, Math.ceil(document.documentElement.scrollHeight)));
     await popup.setViewportSize({ width: 360, height });
     await shot(popup, 'popup.png');
 

@@ -25,7 +25,8 @@ const stringsLang = api.i18n.getMessage('popup_lang') || 'en';
 const browserLang = api.i18n.getUILanguage?.() || stringsLang;
 const uiLang = browserLang.toLowerCase().split(/[-_]/)[0] === stringsLang ? browserLang : stringsLang;
 const dateFormat = new Intl.DateTimeFormat(uiLang, { dateStyle: 'medium' });
-const dateTimeFormat = new Intl.DateTimeFormat(uiLang, { dateStyle: 'medium', timeStyle: 'short' });
+const dayFormat = new Intl.DateTimeFormat(uiLang, { month: 'short', day: 'numeric' });
+const timeFormat = new Intl.DateTimeFormat(uiLang, { timeStyle: 'short' });
 
 for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
 document.documentElement.lang = stringsLang;
@@ -45,9 +46,14 @@ function el(tag, { text, className, attrs } = {}, ...children) {
   return node;
 }
 
-function formatDate(iso, format = dateFormat) {
+/** A date said briefly: the time when it is today, the day when this year, else the full date. */
+function formatDate(iso, { time = false } = {}) {
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? '' : format.format(new Date(ms));
+  if (Number.isNaN(ms)) return '';
+  const date = new Date(ms);
+  const now = new Date();
+  if (time && date.toDateString() === now.toDateString()) return timeFormat.format(date);
+  return (date.getFullYear() === now.getFullYear() ? dayFormat : dateFormat).format(date);
 }
 
 // ---------------------------------------------------------------- this tab
@@ -114,7 +120,7 @@ function showLast(last) {
   }
   setText($('last-handle'), last.handle ? `@${last.handle}` : t('popup_unknown_creator'));
   setText($('last-name'), last.name && last.name !== last.handle ? last.name : '');
-  const parts = [levelWords(last.level), statusWords(last.credential_status), last.at ? t('popup_last_at', [formatDate(last.at, dateTimeFormat)]) : ''];
+  const parts = [levelWords(last.level), statusWords(last.credential_status), last.at ? t('popup_last_at', [formatDate(last.at, { time: true })]) : ''];
   setText($('last-meta'), parts.filter(Boolean).join(' · '));
   document.body.dataset.last = last.key || last.handle;
 }
@@ -244,13 +250,15 @@ function creatorItem(entry) {
   const clear = el('button', { className: 'clear', text: t('popup_clear'), attrs: { type: 'button', 'aria-label': t('popup_clear_label', [handle]) } });
   clear.addEventListener('click', () => clearOne(entry, li));
   li.append(clear);
+  // One line (wrapping as needed): the credential status in words, then where, how many, when.
+  const details = el('p', { className: 'details' });
   if (entry.seen) {
-    li.append(el('p', { className: `cred ${entry.seen.credential_status}`, text: statusWords(entry.seen.credential_status) }));
     const meta = [t(`popup_site_${entry.platform}`), t('popup_posts', [String(entry.seen.posts)]), t('popup_last_seen', [formatDate(entry.seen.last)])];
-    li.append(el('p', { className: 'meta', text: meta.join(' · ') }));
+    details.append(el('span', { className: `cred ${entry.seen.credential_status}`, text: statusWords(entry.seen.credential_status) }), ' · ', el('span', { className: 'meta', text: meta.join(' · ') }));
   } else {
-    li.append(el('p', { className: 'meta', text: `${t(`popup_site_${entry.platform}`)} · ${t('popup_not_seen')}` }));
+    details.append(el('span', { className: 'meta', text: `${t(`popup_site_${entry.platform}`)} · ${t('popup_not_seen')}` }));
   }
+  li.append(details);
   if (entry.note) li.append(el('p', { className: 'rating', text: ratingLine(entry.note) }));
   return li;
 }

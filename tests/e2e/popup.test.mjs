@@ -97,7 +97,7 @@ for (const name of BROWSERS) {
       assert.equal(byHandle['@mindful.maya'].cred, 'No credentials shown');
       assert.equal(byHandle['@calm.coach.ash'].cred, 'Non-clinical title only', 'a coach: a title, not a licence');
       // Two feed positions of maya's post were read (0 and 7): two distinct posts.
-      assert.match(byHandle['@mindful.maya'].meta, /^TikTok · mental-health posts: 2 · last seen /);
+      assert.match(byHandle['@mindful.maya'].meta, /^TikTok · posts: 2 · seen /);
       assert.equal(byHandle['@mindful.maya'].rating, null);
 
       // What the background stored for them (ARCHITECTURE.md, "Storage schema").
