@@ -312,11 +312,19 @@ async function snapshotOf(storage) {
 }
 
 /**
- * Reads both areas, brings them to the current schema and writes the difference. Returns
- * `{from, to, writes}` (the number of storage calls). Throws when storage does: the caller runs on
- * the defaults, and the next start tries again. `now` is an ISO date (tests fix it).
+ * Brings storage to the current schema and writes the difference. Returns `{from, to, writes}`
+ * (the number of storage calls). When the marker already says the current (or a newer) schema and
+ * `full` is not asked, only the settings are checked: a start-up does not read every record.
+ * Otherwise both areas are read whole. Throws when storage does: the caller runs on the defaults,
+ * and the next start tries again. `now` is an ISO date (tests fix it).
  */
 export async function migrate(storage, { now = new Date().toISOString(), full = false } = {}) {
+  if (!full) {
+    const marker = (await storage.local.get(SCHEMA_KEY))?.[SCHEMA_KEY];
+    if (Number.isInteger(marker) && marker >= STORAGE_SCHEMA) {
+      return { from: marker, to: marker, writes: await repairSettings(storage, { now }) };
+    }
+  }
   const before = await snapshotOf(storage);
   const { snapshot, from, to } = planMigration(before, now, { full });
   const steps = writesFor(before, snapshot);

@@ -42,7 +42,7 @@ function area(initial = {}) {
     fail: new Set(),
     calls: [],
     async get(keys) {
-      a.calls.push('get');
+      a.calls.push(keys === null || keys === undefined ? 'get(all)' : 'get');
       if (a.fail.has('get')) throw new Error('storage unavailable');
       const list = keys === null || keys === undefined ? [...data.keys()] : typeof keys === 'string' ? [keys] : keys;
       return Object.fromEntries(list.filter((k) => data.has(k)).map((k) => [k, structuredClone(data.get(k))]));
@@ -189,6 +189,15 @@ test('a full re-check after an update sets aside records broken since the last m
   assert.ok(after.local['seen:tiktok:jane']);
   const [entry] = listAside(after.local);
   assert.deepEqual({ ...entry, id: undefined }, { id: undefined, area: 'local', key: 'note:tiktok:jane', reason: 'invalid', detail: 'rating "great"', at: NOW, kept: false });
+});
+
+test('an ordinary start on storage at the current schema reads the marker and the settings, not every record', async () => {
+  const storage = storageOf({ sync: { settings: { schema: 1, config: { version: 1 } } }, local: { schema: 2, 'creator:tiktok:a': { bio: 'x', seen: NOW } } });
+  assert.deepEqual(await migrate(storage, { now: NOW }), { from: 2, to: 2, writes: 0 });
+  assert.deepEqual([...storage.sync.calls, ...storage.local.calls].sort(), ['get', 'get', 'get']);
+  storage.local.calls.length = 0;
+  await migrate(storage, { now: NOW, full: true });
+  assert.ok(storage.local.calls.includes('get(all)'), 'a full check reads everything');
 });
 
 test('repairSettings: broken settings are moved aside once; newer ones are copied and kept', async () => {
