@@ -48,40 +48,30 @@ button { --chip-bg: #1f2937; --chip-fg: #ffffff; }
 `;
 
 
-  // The tag: `cts-badge`, unless the page already owns that name (then a suffixed one). The name
-  // is never defined from here: Chrome's isolated world has no `customElements` at all, and in
-  // Firefox an element defined by a content script belongs to the script's compartment, so the
-  // page's own code (React reconciling its children, or a test) gets "Permission denied" when it
-  // touches it. An undefined element with a valid custom-element name still takes a shadow root.
-  let tag = null;
-  function tagName(doc) {
-    if (tag) return tag;
-    let name = 'cts-badge';
-    let taken;
-    try {
-      taken = !!globalThis.customElements?.get(name) || !!doc.createElement(name).shadowRoot;
-    } catch {
-      taken = true;
-    }
-    if (taken) name = `cts-badge-${Math.random().toString(36).slice(2, 10)}`;
-    tag = name;
-    CTS.dom.OWN.add(name);
-    return name;
-  }
+  // The tag: `cts-badge`, unless the page owns that name (it defined a custom element by it:
+  // then a suffixed one, CTS.dom.ownTag). The name is never defined from here: Chrome's isolated
+  // world has no `customElements` at all, and in Firefox an element defined by a content script
+  // belongs to the script's compartment, so the page's own code (React reconciling its children,
+  // or a test) gets "Permission denied" when it touches it. An undefined element with a valid
+  // custom-element name still takes a shadow root.
+  const tagName = (doc) => CTS.dom.ownTag(doc, 'cts-badge');
 
   const parts = new WeakMap(); // host → {button, dot, primary, ...}
 
   /** A new, empty badge for `doc`; `onActivate(host)` runs on click or keyboard activation. */
   function create(doc, onActivate) {
     let host = doc.createElement(tagName(doc));
-    let root;
-    try {
-      root = host.attachShadow({ mode: 'open' });
-    } catch {
-      // The page defined our name after we chose it (its element has a shadow root already).
-      tag = `cts-badge-${Math.random().toString(36).slice(2, 10)}`;
-      CTS.dom.OWN.add(tag);
-      host = doc.createElement(tag);
+    let root = null;
+    if (!CTS.dom.pageOwns(host)) {
+      try {
+        root = host.attachShadow({ mode: 'open' });
+      } catch {
+        // the page's element already has a shadow root
+      }
+    }
+    if (!root) {
+      // The page defined our name after we chose it: a fresh name from now on.
+      host = doc.createElement(CTS.dom.retag('cts-badge'));
       root = host.attachShadow({ mode: 'open' });
     }
     root.adoptedStyleSheets = [CTS.dom.sheet(doc, CSS)];
@@ -201,10 +191,22 @@ button { --chip-bg: #1f2937; --chip-fg: #ffffff; }
     host.dataset.level = v.tone;
   }
 
+  /**
+   * Removes every badge of this extension from `doc`: ours when the extension goes away, or ones
+   * an earlier instance left (after an update Firefox runs the new content script in open tabs,
+   * and the old one can no longer remove its own). Badges are known by their tag (ours are
+   * `cts-badge` or `cts-badge-…`) and the `data-cts-badge` and `data-key` attributes we set.
+   */
+  function sweep(doc) {
+    for (const el of doc.querySelectorAll('[data-cts-badge][data-key]')) {
+      if (el.localName === 'cts-badge' || el.localName.startsWith('cts-badge-')) el.remove();
+    }
+  }
+
   /** Moves keyboard focus to the badge's button (after the panel closes). */
   function focus(host) {
     parts.get(host)?.button.focus();
   }
 
-  CTS.badge = Object.freeze({ create, render, view, focus, ago, tagName });
+  CTS.badge = Object.freeze({ create, render, view, focus, ago, tagName, sweep });
 })();

@@ -39,14 +39,23 @@
   }
 
   /**
+   * At most this many UTF-16 code units of any text are read: the engine reads only the first
+   * 32 KiB (UTF-8) of each field (crate/src/analyzer.rs, MAX_FIELD_BYTES) and every code unit is
+   * at least one byte, so nothing past here could change a verdict. A 1 MB caption or one with
+   * 10,000 hashtag links is read up to here and no further.
+   */
+  const TEXT_MAX = 32 * 1024;
+
+  /**
    * The text a person reads in `el`: text nodes in order, `<br>` as a newline, skipping scripts,
-   * the extension's own elements and any element `skip(el)` rejects. Trimmed at both ends only,
-   * so the engine's offsets point into exactly this string.
+   * the extension's own elements and any element `skip(el)` rejects; at most TEXT_MAX code units
+   * (never ending in half a surrogate pair). Trimmed at both ends only, so the engine's offsets
+   * point into exactly this string.
    */
   function text(el, skip) {
     let out = '';
     const walk = (node) => {
-      for (let c = node.firstChild; c; c = c.nextSibling) {
+      for (let c = node.firstChild; c && out.length < TEXT_MAX; c = c.nextSibling) {
         if (c.nodeType === 3) {
           out += c.data;
         } else if (c.nodeType === 1) {
@@ -63,6 +72,11 @@
       }
     };
     walk(el);
+    if (out.length > TEXT_MAX) {
+      out = out.slice(0, TEXT_MAX);
+      const last = out.charCodeAt(TEXT_MAX - 1);
+      if (last >= 0xd800 && last <= 0xdbff) out = out.slice(0, -1);
+    }
     return out.trim();
   }
 
@@ -128,6 +142,53 @@
     return s;
   }
 
+  /**
+   * Whether `el` (just made by `createElement` in the page's document) is the page's own custom
+   * element rather than a plain one: the page defined that name (`:defined`; the page's class and
+   * callbacks would run for it and the page's CSS for that tag would style it), or the page's
+   * constructor threw (the element is left an HTMLUnknownElement). Anything odd counts as the
+   * page's. Neither browser lets a content script read the page's registry (Chromium's isolated
+   * world has no `customElements`), so asking the element is the only way to know.
+   */
+  function pageOwns(el) {
+    try {
+      return el.matches(':defined') || Object.prototype.toString.call(el) === '[object HTMLUnknownElement]';
+    } catch {
+      return true;
+    }
+  }
+
+  const tagNames = new Map(); // base name → the name in use
+  /**
+   * The tag name for one of the extension's elements: `base` (e.g. `cts-badge`), unless the page
+   * owns that name (`pageOwns`, or its element comes with a shadow root), then
+   * `base-<random letters>`. Decided once per base; `retag(base)` picks a fresh name when the
+   * page defines ours later. Every name used is added to OWN.
+   */
+  function ownTag(doc, base) {
+    let name = tagNames.get(base);
+    if (name) return name;
+    name = base;
+    let taken;
+    try {
+      const probe = doc.createElement(name);
+      taken = pageOwns(probe) || !!probe.shadowRoot;
+    } catch {
+      taken = true;
+    }
+    if (taken) name = `${base}-${Math.random().toString(36).slice(2, 10)}`;
+    tagNames.set(base, name);
+    OWN.add(name);
+    return name;
+  }
+  /** A fresh, suffixed name for `base` (the page took the one in use). */
+  function retag(base) {
+    const name = `${base}-${Math.random().toString(36).slice(2, 10)}`;
+    tagNames.set(base, name);
+    OWN.add(name);
+    return name;
+  }
+
   /** Which supported site a hostname is, or null. */
   function siteOf(hostname) {
     if (hostname === 'www.tiktok.com' || hostname === 'tiktok.com' || hostname === 'm.tiktok.com') return 'tiktok';
@@ -135,5 +196,5 @@
     return null;
   }
 
-  CTS.dom = Object.freeze({ OWN, first, all, closest, matches, text, embeddedJSON, findKey, siteOf, sheet });
+  CTS.dom = Object.freeze({ TEXT_MAX, OWN, first, all, closest, matches, text, embeddedJSON, findKey, siteOf, sheet, pageOwns, ownTag, retag });
 })();

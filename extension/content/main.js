@@ -97,12 +97,21 @@
     return !api.runtime?.id || /context invalidated|Extension context/i.test(String(err?.message ?? err));
   }
 
-  /** The extension went away (reload, update, uninstall): stop observing, touch nothing more. */
+  /**
+   * The extension went away (reload, update, uninstall): stop observing, take our badges and
+   * panel off the page (they could no longer open or answer), touch nothing more.
+   */
   function stop() {
     if (stopped) return;
     stopped = true;
     watcher?.stop();
     dropPort(new Error('Extension context invalidated.'));
+    CTS.badge.sweep(document);
+    try {
+      CTS.panel.close();
+    } catch {
+      // nothing to close
+    }
     try {
       api.runtime.onMessage.removeListener(onMessage);
       api.storage.onChanged.removeListener(settingsChanged);
@@ -254,6 +263,7 @@
   }
 
   function openPanel(host) {
+    if (!api.runtime?.id) return stop(); // clicked after the extension went away
     const data = hostData.get(host);
     if (!data) return;
     CTS.panel.show(host, data);
@@ -265,6 +275,7 @@
   function process(roots) {
     // Switched off for this site in the options: read nothing, send nothing.
     if (stopped || !display.enabled) return;
+    if (!api.runtime?.id) return stop(); // the extension went away under the page
     const entries = [];
     const started = performance.now();
     const nodes = new Set();
@@ -352,6 +363,9 @@
     return undefined;
   }
 
+  // Badges left by an earlier instance (Firefox injects the new version into open tabs after an
+  // update or reload; the old one is gone and cannot remove its own).
+  CTS.badge.sweep(document);
   api.runtime.onMessage.addListener(onMessage);
   api.storage.onChanged.addListener(settingsChanged);
   readDisplay().then((d) => {
