@@ -189,7 +189,8 @@ function showPause(site) {
   $('pause-row').hidden = !site;
   if (!site) return;
   setText($('pause-label'), t('popup_pause', [t(`popup_site_${site}`)]));
-  $('pause').checked = Boolean(paused[site]);
+  // While a change is being saved the switch shows the person's choice, not the stored value.
+  if (pauseSaving === 0) $('pause').checked = Boolean(paused[site]);
   document.body.dataset.paused = String(Boolean(paused[site]));
 }
 
@@ -205,28 +206,37 @@ function withSite(settings, site, on) {
   return { ...base, display: { ...display, sites: { ...display.sites, [site]: on } } };
 }
 
-async function togglePause() {
+/** Changes of the switch are saved one after another, each reading the settings afresh. */
+let pauseQueue = Promise.resolve();
+let pauseSaving = 0;
+
+/**
+ * Saves the switch's state for the tab's site. The switch stays enabled and focused (a keyboard
+ * user keeps their place); a failed save puts it back to the stored state and says why.
+ */
+function togglePause() {
   const site = pauseSite;
   if (!site) return;
   const pause = $('pause').checked;
-  const box = $('pause');
-  box.disabled = true;
-  try {
-    const { settings } = await loadSettings(api.storage);
-    const { reason } = await saveSettings(api.storage, withSite(settings, site, !pause));
-    paused[site] = pause;
-    const name = t(`popup_site_${site}`);
-    let message = t(pause ? 'popup_paused' : 'popup_resumed', [name]);
-    if (reason === 'quota') message += ` ${t('popup_saved_local')}`;
-    setText($('pause-status'), message);
-  } catch (err) {
-    box.checked = !pause;
-    setText($('pause-status'), t('popup_save_failed', [String(err?.message ?? err)]));
-    document.body.dataset.pauseError = 'true';
-  } finally {
-    box.disabled = false;
-    showPause(site);
-  }
+  pauseSaving += 1;
+  pauseQueue = pauseQueue.then(async () => {
+    try {
+      const { settings } = await loadSettings(api.storage);
+      const { reason } = await saveSettings(api.storage, withSite(settings, site, !pause));
+      paused[site] = pause;
+      const name = t(`popup_site_${site}`);
+      let message = t(pause ? 'popup_paused' : 'popup_resumed', [name]);
+      if (reason === 'quota') message += ` ${t('popup_saved_local')}`;
+      setText($('pause-status'), message);
+      delete document.body.dataset.pauseError;
+    } catch (err) {
+      setText($('pause-status'), t('popup_save_failed', [String(err?.message ?? err)]));
+      document.body.dataset.pauseError = 'true';
+    } finally {
+      pauseSaving -= 1;
+      showPause(site);
+    }
+  });
 }
 
 $('pause').addEventListener('change', togglePause);

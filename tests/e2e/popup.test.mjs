@@ -163,8 +163,11 @@ for (const name of BROWSERS) {
       assert.equal(paused.schema, 1);
       await feed.waitFor(() => document.querySelectorAll('cts-badge').length === 0, null, 'no badges while paused');
 
-      await popup.click('#pause');
+      // From the keyboard: Space on the focused switch; focus stays on it.
+      await popup.evaluate(() => document.getElementById('pause').focus());
+      await popup.press('Space');
       await popup.waitFor(() => document.body.dataset.paused === 'false', null, 'resumed');
+      assert.equal(await popup.evaluate(() => document.activeElement?.id), 'pause');
       assert.equal((await popup.evaluate(storedSettings)).display.sites.tiktok, true);
       await feed.waitFor(() => document.querySelectorAll('cts-badge').length >= 3, null, 'badges back after resuming');
       assert.ok((await feed.evaluate(badgeCount)) >= 3);
