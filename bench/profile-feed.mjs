@@ -31,8 +31,28 @@ try {
     dt.set(key, (dt.get(key) ?? 0) + us);
   }
   const rows = [...dt].sort((a, b) => b[1] - a[1]).slice(0, 25);
-  console.log(`total sampled ${(total / 1000).toFixed(0)} ms`);
+  console.log(`total sampled ${(total / 1000).toFixed(0)} ms; self time:`);
   for (const [k, us] of rows) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`);
+  // Inclusive time of the extension's functions (a sample counts once per function on its
+  // stack), so native calls made from our code (postMessage, DOM calls) are charged to it; and
+  // the extension's total: samples with any extension frame on the stack.
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const isOurs = (f) => f.url.startsWith('chrome-extension://');
+  const inclusive = new Map();
+  let ours = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const seen = new Set();
+    for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+      const f = byId.get(id).callFrame;
+      if (!isOurs(f)) continue;
+      seen.add(`${f.functionName || '(anon)'} ${f.url.replace(/^.*\/\/[^/]+/, '')}:${f.lineNumber + 1}`);
+    }
+    if (seen.size) ours += profile.timeDeltas[i];
+    for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + profile.timeDeltas[i]);
+  }
+  console.log(`\nextension (any frame of ours on the stack): ${(ours / 1000).toFixed(1)} ms = ${((ours / 1000 / posts) * 100).toFixed(1)} ms per 100 posts; inclusive:`);
+  for (const [k, us] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`);
 } finally {
   await browser.close();
 }

@@ -6,10 +6,21 @@
   const CTS = (globalThis.CTS ??= {});
   const api = globalThis.browser ?? globalThis.chrome;
 
-  /** A message from _locales; the key itself when missing, so a gap shows up in tests. */
+  /**
+   * A message from _locales; the key itself when missing, so a gap shows up in tests. Looked up
+   * once per key and substitutions: each `i18n.getMessage` is a call into the browser's bindings
+   * (a measurable share of placing a badge), and messages cannot change while the page lives.
+   */
+  const said = new Map();
   function t(key, subs) {
-    const s = api?.i18n?.getMessage(key, subs);
-    return s || key;
+    const id = subs === undefined ? key : `${key}\u0000${[].concat(subs).join('\u0001')}`;
+    let s = said.get(id);
+    if (s === undefined) {
+      s = api?.i18n?.getMessage(key, subs) || key;
+      if (said.size >= 500) said.clear(); // bounded: substitutions include creators' titles
+      said.set(id, s);
+    }
+    return s;
   }
   CTS.t = t;
 
@@ -58,6 +69,26 @@ button { --chip-bg: #1f2937; --chip-fg: #ffffff; }
 
   const parts = new WeakMap(); // host → {button, dot, primary, ...}
 
+  const templates = new WeakMap(); // document → the badge's <button> subtree, empty
+  function template(doc) {
+    let button = templates.get(doc);
+    if (button) return button;
+    button = doc.createElement('button');
+    button.type = 'button';
+    button.setAttribute('aria-haspopup', 'dialog');
+    const span = (className, hidden) => {
+      const el = doc.createElement('span');
+      el.className = className;
+      if (hidden) el.setAttribute('aria-hidden', 'true');
+      return el;
+    };
+    const sep = span('sep', true);
+    sep.textContent = '·';
+    button.append(span('dot', true), span('primary'), sep, span('secondary'), span('where'), span('chip'));
+    templates.set(doc, button);
+    return button;
+  }
+
   /** A new, empty badge for `doc`; `onActivate(host)` runs on click or keyboard activation. */
   function create(doc, onActivate) {
     let host = doc.createElement(tagName(doc));
@@ -75,25 +106,9 @@ button { --chip-bg: #1f2937; --chip-fg: #ffffff; }
       root = host.attachShadow({ mode: 'open' });
     }
     root.adoptedStyleSheets = [CTS.dom.sheet(doc, CSS)];
-    const button = doc.createElement('button');
-    button.type = 'button';
-    button.setAttribute('aria-haspopup', 'dialog');
-    const dot = doc.createElement('span');
-    dot.className = 'dot';
-    dot.setAttribute('aria-hidden', 'true');
-    const primary = doc.createElement('span');
-    primary.className = 'primary';
-    const sep = doc.createElement('span');
-    sep.className = 'sep';
-    sep.setAttribute('aria-hidden', 'true');
-    sep.textContent = '·';
-    const secondary = doc.createElement('span');
-    secondary.className = 'secondary';
-    const where = doc.createElement('span');
-    where.className = 'where';
-    const chip = doc.createElement('span');
-    chip.className = 'chip';
-    button.append(dot, primary, sep, secondary, where, chip);
+    // One clone of a template per badge rather than a dozen DOM calls (a feed places hundreds).
+    const button = template(doc).cloneNode(true);
+    const [, primary, sep, secondary, where, chip] = button.children;
     root.append(button);
     button.addEventListener('click', (ev) => {
       // The badge sits inside clickable feed cards: keep the click ours.

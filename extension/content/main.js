@@ -17,8 +17,14 @@
   const REINSERT_LIMIT = 1;
   /** Hard cap on badges placed for one key in this tab (guards against a page that loops). */
   const PLACE_LIMIT = 20;
-  /** Verdicts kept (each is small); oldest dropped first. */
-  const CACHE_LIMIT = 3000;
+  /**
+   * Verdicts kept, oldest dropped first: enough for a person scrolling back a long way (a recycled
+   * node showing an earlier post needs no request). 3,000 full verdicts were ~2 MB of the page's
+   * heap (BENCHMARKS.md); posts that get no badge keep only their level (NO_BADGE).
+   */
+  const CACHE_LIMIT = 1000;
+  /** The cached result of every post the engine found nothing in: one shared object. */
+  const NO_BADGE = Object.freeze({ verdict: Object.freeze({ level: 'none' }), remembered: null, post: null });
   /** Posts per message, so one huge rescan does not become one huge message. */
   const BATCH_LIMIT = 100;
 
@@ -337,7 +343,7 @@
       // The engine refused this one post (its own error): it is not sent again until what the
       // node shows changes, so one odd post cannot turn every page mutation into a request.
       if (!r?.verdict) continue;
-      const result = { verdict: r.verdict, remembered: r.remembered ?? null, post };
+      const result = r.verdict.level === 'none' ? NO_BADGE : { verdict: r.verdict, remembered: r.remembered ?? null, post };
       verdicts.set(sig, result);
       if (verdicts.size > CACHE_LIMIT) verdicts.delete(verdicts.keys().next().value);
       for (const e of entries) {

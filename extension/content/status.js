@@ -7,9 +7,18 @@
   /** How long a post page may take to show its first post before it counts as unrecognised. */
   const GRACE_MS = 3000;
 
+  /**
+   * Post keys remembered for counting each post once. An endless feed must not grow the page's
+   * heap forever: beyond this many, the oldest key is forgotten but stays counted (a post seen
+   * again after that many others counts twice, a small price in a count).
+   */
+  const KEYS_LIMIT = 1000;
+
   function create(site, adapter, win) {
     const checked = new Set();
     const flagged = new Set();
+    let checkedBefore = 0; // keys forgotten, still counted
+    let flaggedBefore = 0;
     let found = 0;
     let since = win.performance.now();
     /** The last checklist (panel) opened in this tab, for the popup; kept across navigations. */
@@ -28,9 +37,16 @@
       /** A verdict arrived for a post (creator entries are not posts and are not counted). */
       noteVerdict(key, level, kind) {
         if (kind !== 'post') return;
+        checked.delete(key); // re-added last: the most recent keys are kept
         checked.add(key);
         if (level && level !== 'none') flagged.add(key);
         else flagged.delete(key);
+        if (checked.size > KEYS_LIMIT) {
+          const oldest = checked.values().next().value;
+          checked.delete(oldest);
+          checkedBefore += 1;
+          if (flagged.delete(oldest)) flaggedBefore += 1;
+        }
       },
       /**
        * The panel opened for a post: `info` = `{key, handle, name, level, credential_status}`.
@@ -61,10 +77,10 @@
         else if (postPage && win.performance.now() - since >= GRACE_MS && (doc.body?.textContent ?? '').trim().length > 0) {
           recognised = false;
         }
-        return { site, postPage, recognised, checked: checked.size, flagged: flagged.size, lastChecklist: lastChecklist && { ...lastChecklist } };
+        return { site, postPage, recognised, checked: checkedBefore + checked.size, flagged: flaggedBefore + flagged.size, lastChecklist: lastChecklist && { ...lastChecklist } };
       },
     };
   }
 
-  CTS.status = Object.freeze({ create, GRACE_MS });
+  CTS.status = Object.freeze({ create, GRACE_MS, KEYS_LIMIT });
 })();

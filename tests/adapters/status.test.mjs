@@ -67,3 +67,14 @@ test('the last checklist opened: a bounded copy with the time, kept across navig
   status.noteChecklist(undefined);
   assert.equal(status.snapshot().lastChecklist.key, '');
 });
+
+test('an endless feed: past the key limit every post stays counted, a recent one seen again once', () => {
+  const { status } = load();
+  const n = 3000; // three times status.js's KEYS_LIMIT
+  for (let i = 0; i < n; i++) status.noteVerdict(`k${i}`, i % 5 === 0 ? 'warning' : 'none', 'post');
+  status.noteVerdict(`k${n - 1}`, 'none', 'post');
+  status.noteVerdict(`k${n - 5}`, 'warning', 'post');
+  const s = status.snapshot();
+  assert.equal(s.checked, n);
+  assert.equal(s.flagged, n / 5);
+});
