@@ -402,8 +402,15 @@ button:focus-visible, a:focus-visible, input:focus-visible, .dlg:focus-visible {
     close();
     const doc = badge.ownerDocument;
     const { verdict, post, view } = data;
-    const host = doc.createElement(panelTag(doc));
-    const root = host.attachShadow({ mode: 'open' });
+    let host = doc.createElement(panelTag(doc));
+    let root;
+    try {
+      root = host.attachShadow({ mode: 'open' });
+    } catch {
+      // The page defined our name after we chose it (its element has a shadow root already).
+      host = doc.createElement(CTS.dom.retag('cts-panel'));
+      root = host.attachShadow({ mode: 'open' });
+    }
     root.adoptedStyleSheets = [CTS.dom.sheet(doc, CSS)];
     const titleId = 'cts-panel-title';
     const crisis = verdict.level === 'support';
@@ -486,19 +493,8 @@ button:focus-visible, a:focus-visible, input:focus-visible, .dlg:focus-visible {
     return host;
   }
 
-  let tag = null;
-  function panelTag(doc) {
-    if (tag) return tag;
-    let name = 'cts-panel';
-    try {
-      if (globalThis.customElements?.get(name) || doc.createElement(name).shadowRoot) throw new Error('taken');
-    } catch {
-      name = `cts-panel-${Math.random().toString(36).slice(2, 10)}`;
-    }
-    tag = name;
-    CTS.dom.OWN.add(name);
-    return name;
-  }
+  /** `cts-panel`, or a suffixed name when the page owns that one (CTS.dom.ownTag, as the badge). */
+  const panelTag = (doc) => CTS.dom.ownTag(doc, 'cts-panel');
 
   CTS.panel = Object.freeze({ show, close, highlighted, isOpen: () => open !== null, tagName: panelTag });
 })();
