@@ -10,7 +10,7 @@ import init, { analyze, analyze_with, check_config, conditions, configure, crisi
 import { fillRemembered, postCreatorKey, recordsToRemember } from './creators.js';
 import { acceptMessage, acceptPort, acceptPortMessage } from './messages.js';
 import { checkNote, noteKey, noteRecord, readNote } from './notes.js';
-import { MAX_SEEN, seenInBatch, seenToEvict, seenToWrite } from './seen.js';
+import { MAX_SEEN, SEEN_PREFIX, seenInBatch, seenToEvict, seenToWrite } from './seen.js';
 import { storageUpkeep } from './migrate.js';
 import { DEFAULT_CONFIG, readSettings, storedConfig } from './settings.js';
 
@@ -90,6 +90,12 @@ ext.storage.onChanged.addListener((changes, area) => {
 
 /** Seen-creator updates run one after another, each reading storage afresh (no lost counts). */
 let seenQueue = Promise.resolve();
+/**
+ * How many `seen:` records storage held at the last full read, plus those added since: an upper
+ * bound (the popup may have cleared some), so storage is read whole only when the bound may be
+ * passed, not on every new creator. `null` after a start: the first new creator reads it.
+ */
+let seenCount = null;
 
 /**
  * Records the creators of this batch's mental-health posts (`seen:` keys, extension/background/
@@ -104,10 +110,16 @@ function rememberSeen(posts, verdicts) {
       const fresh = seenToWrite(posts, verdicts, stored, new Date().toISOString());
       if (!Object.keys(fresh).length) return;
       await ext.storage.local.set(fresh);
-      if (keys.some((k) => !(k in stored))) {
-        const evict = seenToEvict(await ext.storage.local.get(null), MAX_SEEN);
-        if (evict.length) await ext.storage.local.remove(evict);
+      const added = Object.keys(fresh).filter((k) => !(k in stored)).length;
+      if (added === 0) return;
+      if (seenCount !== null && seenCount + added <= MAX_SEEN) {
+        seenCount += added;
+        return;
       }
+      const all = await ext.storage.local.get(null);
+      const evict = seenToEvict(all, MAX_SEEN);
+      if (evict.length) await ext.storage.local.remove(evict);
+      seenCount = Object.keys(all).filter((k) => k.startsWith(SEEN_PREFIX)).length - evict.length;
     })
     .catch((error) => console.warn('Check the Source: could not record creators seen.', error));
 }
