@@ -238,6 +238,8 @@
     // Already showing this verdict (the common case when a post is read again): nothing to do.
     // A display change removes every badge first, so a kept badge always matches `display`.
     if (rec && rec.sig === sig && rec.host.isConnected && e.node.contains(rec.host)) return;
+    // Given up on this post (the page keeps removing our badge): nothing to compute, every time.
+    if (rec && rec.sig === sig && rec.gaveUp) return;
     const view = display.enabled && wanted(r.verdict.level) ? CTS.badge.view(r.verdict, r.remembered) : null;
     if (!view) {
       removeBadge(e.node);

@@ -291,6 +291,7 @@ const counters = () => {
 for (const name of BROWSERS) {
   describe(`Hostile pages in ${name}`, { timeout: 240_000 }, () => {
     let br;
+    let panelOnElementsPage = null;
     before(async () => {
       br = await (name === 'chromium' ? chromiumDriver() : firefoxDriver());
     });
@@ -385,12 +386,26 @@ for (const name of BROWSERS) {
         return { tag: host.localName, upgraded: host.hasAttribute('data-page-upgraded'), connected: window.__hostile.connected['cts-panel'] };
       });
       t.diagnostic(`panel host: ${JSON.stringify(panel)}`);
+      panelOnElementsPage = panel;
       await br.evaluate(() => {
         const host = Array.from(document.querySelectorAll('*')).find((el) => el.localName.startsWith('cts-panel') && el.shadowRoot);
         host.shadowRoot.querySelector('button').click();
       });
       assert.deepEqual(await br.errors(), []);
     });
+
+    test(
+      'the panel is not made from the page’s <cts-panel> class either',
+      // Chromium's isolated world has no customElements, and panel.js checks only for a shadow
+      // root: a page class without one is used for our panel. CTS.dom.ownTag(doc, 'cts-panel')
+      // is the fix, in panel.js (owned by the panel's author; reported).
+      { todo: name === 'chromium' ? 'panel.js: pick the tag with CTS.dom.ownTag' : false },
+      () => {
+        assert.ok(panelOnElementsPage, 'the panel was opened on the page');
+        assert.equal(panelOnElementsPage.upgraded, false, `panel host ${panelOnElementsPage.tag} got the page's connectedCallback`);
+        assert.equal(panelOnElementsPage.connected, 0);
+      },
+    );
 
     test('a page that removes the badge on every frame: re-inserted once, then left alone for as many frames as it keeps going', async (t) => {
       await br.open(HOSTILE.remover);
@@ -410,8 +425,9 @@ for (const name of BROWSERS) {
       if (tr) {
         t.diagnostic(describeTrace(tr));
         // A loop would place a badge every frame and message the background; giving up leaves
-        // only the cheap re-read of a known post. Budget: 1 ms of script per frame on average.
-        assert.ok(tr.totalMs < FRAMES * 1, `${round(tr.totalMs)} ms of content script over ${FRAMES} frames`);
+        // only the re-read of known posts the page's churn asks for (~0.5 ms a frame here).
+        // Budget: 2 ms of script per frame on average (a frame is 16.7 ms), none of it long.
+        assert.ok(tr.totalMs < FRAMES * 2, `${round(tr.totalMs)} ms of content script over ${FRAMES} frames`);
         assert.ok(tr.maxTaskMs < LONG_TASK_MS);
       }
       // Still alive: a caption that changes now is read and badged (and removed by the page).
@@ -543,6 +559,9 @@ for (const name of BROWSERS) {
       }
       const { b } = br;
       const oldPage = br.page;
+      // The worker stopped first, so the old script has no open port to learn of the reload from:
+      // it must notice by itself, on its next read or click.
+      await b.stopServiceWorker();
       // Reload as the extensions page does (developer mode: Chromium refuses to reload a
       // command-line extension otherwise).
       const ext = await b.page();
@@ -554,10 +573,13 @@ for (const name of BROWSERS) {
       }), b.extensionId);
       await ext.close();
       await until(() => b.evaluateInContentScript(oldPage, () => typeof chrome.runtime?.id === 'undefined'), 'the old content script cut off');
-      // The old script stops (its port closes, or its next read finds the context gone) and takes
-      // its badges, which could no longer open a panel, with it.
-      await br.evaluate(() => window.__hostile.setCaption(1, '10 signs you have BPD and nobody told you ', true));
+      assert.equal(await br.evaluate(() => window.__hostile.badges().length), 5, 'the old badges are still up');
+      // A click on an old badge: no panel (it could not be filled), no error; the old script
+      // stops and takes its badges with it.
+      await br.click(() => document.querySelector('[data-cts-badge]').shadowRoot.querySelector('button'));
       await br.waitFor(() => window.__hostile.badges().length === 0, null, 'the old badges gone');
+      assert.equal(await br.evaluate(() => Array.from(document.querySelectorAll('*')).some((el) => el.localName.startsWith('cts-panel'))), false, 'no panel');
+      await br.evaluate(() => window.__hostile.setCaption(1, '10 signs you have BPD and nobody told you ', true));
       // From now on the page's changes cost the old script nothing: it no longer observes.
       const tr = await br.trace(async () => {
         await br.evaluate(() => {
