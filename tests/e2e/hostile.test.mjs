@@ -78,12 +78,12 @@ async function chromiumDriver() {
     },
     /** Errors and warnings the page's tab reported (any world, the content script's included). */
     errors: () => errors.slice(),
-    /** The toolbar popup's status for the tab at `pattern` (waits until it says `wanted`). */
-    async popup(pattern, wanted) {
+    /** The toolbar popup for the tab at `pattern`: waits until it says `wanted`, returns `read()`. */
+    async popup(pattern, wanted, read = readPopup) {
       const pop = await b.openExtensionPage(`popup/popup.html?tabUrl=${encodeURIComponent(pattern)}`);
       try {
         await until(() => pop.evaluate((w) => document.body.dataset.status === w, wanted), `popup status "${wanted}"`);
-        return await pop.evaluate(readPopup);
+        return await pop.evaluate(read);
       } finally {
         await pop.close();
       }
@@ -168,11 +168,11 @@ async function firefoxDriver() {
       }
       return [...page.map((e) => `page: ${e}`), ...ext];
     },
-    async popup(pattern, wanted) {
+    async popup(pattern, wanted, read = readPopup) {
       await b.openExtensionPage(`popup/popup.html?tabUrl=${encodeURIComponent(pattern)}`);
       try {
         await until(async () => (await driver.executeScript('return document.body.dataset.status')) === wanted, `popup status "${wanted}"`);
-        return await driver.executeScript(wrap(readPopup));
+        return await driver.executeScript(wrap(read));
       } finally {
         await driver.close();
         await driver.switchTo().window(tab);
@@ -475,13 +475,19 @@ for (const name of BROWSERS) {
           return result;
         });
       };
-      const markup = await panelOf(5);
-      assert.deepEqual(markup.bad, []);
-      assert.ok(markup.markup, 'the markup caption is in the panel, as text');
       const surrogates = await panelOf(6);
       assert.ok(surrogates.surrogates, 'the caption with lone surrogates is in the panel unchanged');
       const huge = await panelOf(0);
       t.diagnostic(`the 1 MB caption's panel holds ${huge.length} characters of text`);
+      const markup = await panelOf(5);
+      assert.deepEqual(markup.bad, []);
+      assert.ok(markup.markup, 'the markup caption is in the panel, as text');
+      // The popup names the last checklist opened: the creator name that looks like markup.
+      const popup = await br.popup('https://www.tiktok.com/foryou*', 'recognised', () => ({
+        name: document.getElementById('last-name')?.textContent ?? null,
+        bad: document.querySelectorAll('img, iframe, object, embed, [onerror], [onload], b').length,
+      }));
+      assert.deepEqual(popup, { name: '<img src=x onerror="window.__pwned=4">Dr <b>Evil</b>', bad: 0 });
 
       // The page stays responsive: its frames keep coming after all this.
       const frames = await br.evaluate(() => window.__hostile.frames);
