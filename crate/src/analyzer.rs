@@ -63,22 +63,30 @@ fn cap(s: &str, max: usize) -> (&str, bool) {
 
 /// The substring of `s` between two UTF-16 offsets (clamped to `s`, and to char boundaries).
 pub fn slice_utf16(s: &str, start: usize, end: usize) -> &str {
+    // Up to `end`, ASCII text counts one unit per byte: slice directly (most captions; called
+    // once per finding, it walked the text from the start every time).
+    let head = end.min(s.len());
+    if s.as_bytes()[..head].is_ascii() {
+        return &s[start.min(head)..head];
+    }
+    // Byte by byte: a char's lead byte starts it, and 4-byte chars take two UTF-16 units.
     let mut units = 0;
-    let mut from = s.len();
+    let mut from = None;
     let mut to = s.len();
-    for (i, c) in s.char_indices() {
-        if units >= start && from == s.len() {
-            from = i;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        if from.is_none() && units >= start {
+            from = Some(i);
         }
         if units >= end {
             to = i;
             break;
         }
-        units += c.len_utf16();
+        units += 1 + usize::from(b >= 0xF0);
     }
-    if from > to {
-        from = to;
-    }
+    let from = from.unwrap_or(s.len()).min(to);
     &s[from..to]
 }
 
@@ -239,11 +247,12 @@ impl Analyzer {
         } else {
             original
         };
-        let folded = Normalized::new(source, Fold::Lower);
-        let cased = self
-            .matcher
-            .needs_cased(field)
-            .then(|| Normalized::new(source, Fold::Keep));
+        let (folded, cased) = if self.matcher.needs_cased(field) {
+            let (folded, cased) = Normalized::both(source);
+            (folded, Some(cased))
+        } else {
+            (Normalized::new(source, Fold::Lower), None)
+        };
         let cased_text = cased.as_ref().map_or("", |c| c.text());
         hits.clear();
         if naive {
@@ -449,6 +458,34 @@ mod tests {
         assert_eq!(slice_utf16(s, 3, 4), "b");
         assert_eq!(slice_utf16(s, 3, 99), "b");
         assert_eq!(slice_utf16(s, 9, 99), "");
+    }
+
+    /// The char-by-char definition `slice_utf16` must keep (clamped, char boundaries).
+    fn slice_utf16_reference(s: &str, start: usize, end: usize) -> &str {
+        let mut units = 0;
+        let (mut from, mut to) = (s.len(), s.len());
+        for (i, c) in s.char_indices() {
+            if units >= start && from == s.len() {
+                from = i;
+            }
+            if units >= end {
+                to = i;
+                break;
+            }
+            units += c.len_utf16();
+        }
+        &s[from.min(to)..to]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn slice_utf16_matches_its_definition(
+            s in "[a-z é😀\u{301}]{0,12}",
+            start in 0usize..16,
+            end in 0usize..16,
+        ) {
+            proptest::prop_assert_eq!(slice_utf16(&s, start, end), slice_utf16_reference(&s, start, end));
+        }
     }
 
     #[test]

@@ -690,8 +690,17 @@ impl Matcher {
         let s = shared();
         let bit = field_bit(field);
         let first = out.len();
-        // Candidate patterns as a bit set: each regex runs at most once per text.
-        let mut candidates = vec![0u64; s.patterns.len().div_ceil(64)];
+        // Candidate patterns as a bit set: each regex runs at most once per text. On the stack
+        // while the catalogue fits (it has ~320 patterns), so a field costs no allocation here.
+        let words = s.patterns.len().div_ceil(64);
+        let mut on_stack = [0u64; 16];
+        let mut on_heap = Vec::new();
+        let candidates: &mut [u64] = if words <= on_stack.len() {
+            &mut on_stack[..words]
+        } else {
+            on_heap.resize(words, 0);
+            &mut on_heap
+        };
         let mut condition_seen = false;
         if let Some(ac) = &self.folded.ac {
             for m in ac.find_overlapping_iter(folded) {

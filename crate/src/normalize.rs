@@ -49,22 +49,35 @@ impl Normalized {
         let mut buf = Buf::with_capacity(original.len() + 16);
         scan(original, lower, &mut buf);
         let buf = if lower {
-            // Every Cyrillic and Greek letter (U+0370..U+052F) has a UTF-8 lead byte in
-            // 0xCD..=0xD4: without one, no look-alike can be present and the pass is skipped.
-            let buf = if buf.text.iter().any(|b| (0xCD..=0xD4).contains(b)) {
-                map_lookalikes(buf)
-            } else {
-                buf
-            };
-            fold_words(buf)
+            finish_lower(buf)
         } else {
             join_dotted_capitals(buf)
         };
+        Normalized::from_buf(buf, utf16_len(original))
+    }
+
+    /// Both folds of one field, `(Lower, Keep)`, from one Unicode pass: the same as calling
+    /// [`Normalized::new`] twice, cheaper. The char-by-char pass (NFKC segments, invisibles,
+    /// whitespace) runs once for the cased text, and the folded text's first stage is derived from
+    /// it by lowercasing and stripping accents per char, which is what that pass does with
+    /// `lower` set (a test checks both ways agree on arbitrary text).
+    pub fn both(original: &str) -> (Normalized, Normalized) {
+        let mut cased = Buf::with_capacity(original.len() + 16);
+        scan(original, false, &mut cased);
+        let lower = lower_copy(&cased);
+        let len = utf16_len(original);
+        (
+            Normalized::from_buf(finish_lower(lower), len),
+            Normalized::from_buf(join_dotted_capitals(cased), len),
+        )
+    }
+
+    fn from_buf(buf: Buf, original_len: usize) -> Normalized {
         let (text, spans) = buf.into_text();
         Normalized {
             text,
             spans,
-            original_len: utf16_len(original) as u32,
+            original_len: original_len as u32,
         }
     }
 
@@ -462,6 +475,70 @@ fn push_char(buf: &mut Buf, c: char, start: u32, end: u32, lower: bool) {
             }
         }
     }
+}
+
+/// The folded first stage from the cased one: what [`scan`] writes with `lower` set, char by
+/// char (see [`push_char`]): ASCII lowercased, `ß` → `ss`, other letters lowercased without
+/// accents, each output byte keeping its char's source range. A char that folds to nothing (a
+/// lone combining mark) can leave two spaces side by side or one at either end: they join as
+/// [`Buf::push_space`] joins them.
+fn lower_copy(src: &Buf) -> Buf {
+    let t = &src.text;
+    let n = t.len();
+    let mut out = Buf::with_capacity(n + 16);
+    let mut i = 0;
+    while i < n {
+        let run = t[i..].iter().position(|&b| b >= 0x80).unwrap_or(n - i);
+        if run > 0 {
+            let bytes = &t[i..i + run];
+            let spans = &src.spans[i..i + run];
+            // After a dropped char the run may start with a space that must join.
+            let after_space = !matches!(out.text.last(), Some(&b) if b != b' ');
+            let (first, rest) = if bytes[0] == b' ' && after_space {
+                out.push_space(spans[0].0, spans[0].1);
+                (1, &bytes[1..])
+            } else {
+                (0, bytes)
+            };
+            out.text.extend(rest.iter().map(u8::to_ascii_lowercase));
+            out.upper.extend(rest.iter().map(u8::is_ascii_uppercase));
+            out.spans.extend_from_slice(&spans[first..]);
+            i += run;
+            continue;
+        }
+        let (c, width) = char_at(t, i);
+        let span = src.spans[i];
+        if c == 'ß' || c == 'ẞ' {
+            out.push_byte(b's', span, c == 'ẞ');
+            out.push_byte(b's', span, c == 'ẞ');
+        } else {
+            let upper = c.is_uppercase();
+            for l in c.to_lowercase() {
+                if l.is_ascii() {
+                    out.push_byte(l as u8, span, upper);
+                } else {
+                    strip_accents(l, |d| out.push_char(d, span, upper));
+                }
+            }
+        }
+        i += width;
+    }
+    if out.text.last() == Some(&b' ') {
+        out.pop_byte();
+    }
+    out
+}
+
+/// The folded text's word-level stages after the first.
+fn finish_lower(buf: Buf) -> Buf {
+    // Every Cyrillic and Greek letter (U+0370..U+052F) has a UTF-8 lead byte in
+    // 0xCD..=0xD4: without one, no look-alike can be present and the pass is skipped.
+    let buf = if buf.text.iter().any(|b| (0xCD..=0xD4).contains(b)) {
+        map_lookalikes(buf)
+    } else {
+        buf
+    };
+    fold_words(buf)
 }
 
 // ---------------------------------------------------------------------------------------------

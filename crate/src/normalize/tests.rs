@@ -355,3 +355,48 @@ fn folded_fixture_captions() {
         "#ansiedade #tdah #werbung"
     );
 }
+
+/// `Normalized::both` must be exactly the two folds computed separately: same text, same spans.
+fn assert_both_agree(s: &str) {
+    let (lower, cased) = Normalized::both(s);
+    let lower_alone = Normalized::new(s, Fold::Lower);
+    let cased_alone = Normalized::new(s, Fold::Keep);
+    assert_eq!(lower.text, lower_alone.text, "folded text of {s:?}");
+    assert_eq!(lower.spans, lower_alone.spans, "folded spans of {s:?}");
+    assert_eq!(cased.text, cased_alone.text, "cased text of {s:?}");
+    assert_eq!(cased.spans, cased_alone.spans, "cased spans of {s:?}");
+}
+
+#[test]
+fn both_folds_in_one_pass_match_each_fold_alone() {
+    for s in [
+        "",
+        " ",
+        "5 Signs You Have ADHD #ADHDTikTok",
+        "Straße STRASSE ẞ É café naïve",
+        "x \u{301} y",
+        "\u{301} x",
+        "x \u{301}",
+        " \u{301} \u{301} ",
+        "İstanbul ǅemal ﬁnally 𝐀𝐃𝐇𝐃 ＡＤＨＤ",
+        "аdhd Δ λ \u{200B}ad\u{200B}hd",
+        "Dee Lawson, L.C.S.W. | M.D. | s1gns",
+        "tab\tand\nnew\u{3000}line\u{A0}nbsp",
+        "e\u{301}\u{302} o\u{308} 😀👩‍👩‍👧 🇬🇧",
+    ] {
+        assert_both_agree(s);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    #[test]
+    fn both_folds_agree_on_any_text(s in "\\PC{0,40}") {
+        assert_both_agree(&s);
+    }
+
+    #[test]
+    fn both_folds_agree_on_marks_and_spaces(s in "[a-zA-Zß ẞÉé\u{301}\u{308}\u{0430}\u{0391} .\t#0-9İ]{0,30}") {
+        assert_both_agree(&s);
+    }
+}
