@@ -145,8 +145,9 @@
   }
 
   /**
-   * Whether `el` (just made by `createElement` in the page's document) is the page's own custom
-   * element rather than a plain one: the page defined that name (`:defined`; the page's class and
+   * Whether `el` (just made by `createElement` in the page's document, with a custom-element
+   * name: built-in elements always count as defined) is the page's own custom element rather
+   * than a plain undefined one: the page defined that name (`:defined`; the page's class and
    * callbacks would run for it and the page's CSS for that tag would style it), or the page's
    * constructor threw (the element is left an HTMLUnknownElement). Anything odd counts as the
    * page's. Neither browser lets a content script read the page's registry (Chromium's isolated
