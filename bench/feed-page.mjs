@@ -101,7 +101,9 @@ export function feedScript() {
     else if (next < TOTAL) setTimeout(tick, TICK_MS);
     else bench.done = true;
   }
-  setTimeout(tick, TICK_MS);
+  // pauseAt=0: wait for the runner's resume() before the first post (e.g. to start a trace).
+  if (PAUSE_AT === 0) bench.paused = true;
+  else setTimeout(tick, TICK_MS);
 })();`;
 }
 

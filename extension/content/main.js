@@ -34,6 +34,9 @@
   const nodeBadge = new WeakMap(); // post node → {host, sig, gaveUp}
   const badgeOwner = new WeakMap(); // badge host → post node
   const keyCounts = new Map(); // key → {reinserts, placements}
+  const outbox = []; // {key, post} read but not yet sent
+  const requested = new Map(); // request key → signature, until its verdict or failure
+  let sending = false;
   const hostData = new WeakMap(); // badge host → what the panel shows
   let nextRequest = 1;
   let stopped = false;
@@ -111,6 +114,7 @@
     if (stopped) return;
     stopped = true;
     watcher?.stop();
+    outbox.length = 0;
     dropPort(new Error('Extension context invalidated.'));
     CTS.badge.sweep(document);
     try {
@@ -134,10 +138,22 @@
    * (which starts the worker again), and requests in flight fail so `send` retries them once.
    */
   let port = null;
-  const inFlight = new Map(); // request id → {resolve, reject, timer}
+  const inFlight = new Map(); // request id → {resolve, reject, at}, oldest first
   let nextId = 1;
   /** A request with no reply by then is failed (and retried once): a lost port must not hang. */
   const REPLY_TIMEOUT_MS = 30_000;
+  /** One timer watches the oldest request (a timer per request cost more than the request). */
+  let watchdog = null;
+  function watch() {
+    if (watchdog !== null || !inFlight.size) return;
+    const oldest = inFlight.values().next().value;
+    watchdog = setTimeout(() => {
+      watchdog = null;
+      const first = inFlight.values().next().value;
+      if (first && performance.now() - first.at >= REPLY_TIMEOUT_MS) dropPort(new Error('no reply from the background'));
+      watch();
+    }, Math.max(0, oldest.at + REPLY_TIMEOUT_MS - performance.now()));
+  }
 
   function dropPort(err) {
     const old = port;
@@ -147,11 +163,9 @@
     } catch {
       // already closed
     }
-    for (const w of inFlight.values()) {
-      clearTimeout(w.timer);
-      w.reject(err);
-    }
+    const failed = [...inFlight.values()];
     inFlight.clear();
+    for (const w of failed) w.reject(err);
   }
 
   function connect() {
@@ -161,7 +175,6 @@
       const w = inFlight.get(reply?.id);
       if (!w) return;
       inFlight.delete(reply.id);
-      clearTimeout(w.timer);
       if (reply.ok && Array.isArray(reply.verdicts)) w.resolve(reply.verdicts);
       else w.reject(new Error(reply.error?.message ?? reply.error ?? 'no reply from the background'));
     });
@@ -180,10 +193,7 @@
     return new Promise((resolve, reject) => {
       const p = connect(); // throws when the extension context is gone
       const id = nextId++;
-      const timer = setTimeout(() => {
-        if (port === p) dropPort(new Error('no reply from the background'));
-      }, REPLY_TIMEOUT_MS);
-      inFlight.set(id, { resolve, reject, timer });
+      inFlight.set(id, { resolve, reject, at: performance.now() });
       try {
         p.postMessage({ kind: 'content/analyze', id, batch });
       } catch (err) {
@@ -191,10 +201,11 @@
         if (port === p) dropPort(err);
         else {
           inFlight.delete(id);
-          clearTimeout(timer);
           reject(err);
         }
+        return;
       }
+      watch();
     });
   }
 
@@ -296,8 +307,7 @@
     }
     measure('cts:read', started);
     if (entries.length) status.noteFound(entries.length);
-    const batch = [];
-    const requested = new Map(); // request key → signature
+    const before = outbox.length;
     for (const e of entries) {
       const sig = signature(e);
       const cached = verdicts.get(sig);
@@ -319,26 +329,41 @@
         waiting.set(sig, []);
         const key = String(nextRequest++);
         requested.set(key, sig);
-        batch.push({ key, post: e.post });
+        outbox.push({ key, post: e.post });
       }
       waiting.get(sig).push(e);
     }
-    for (let i = 0; i < batch.length; i += BATCH_LIMIT) {
-      const part = batch.slice(i, i + BATCH_LIMIT);
-      send(part).then(
-        (results) => receive(part, results, requested),
-        (err) => fail(part, requested, err),
-      );
-    }
+    if (outbox.length > before) pump();
     measure('cts:process', started);
   }
 
-  function receive(part, results, requested) {
+  /**
+   * Sends what waits in the outbox, at most one request in flight: posts read while one is out
+   * go together in the next, so a fast feed makes fewer, larger messages (each costs the page's
+   * main thread a fixed share, BENCHMARKS.md) and a slow one still sends at once.
+   */
+  function pump() {
+    if (sending || stopped || !outbox.length) return;
+    sending = true;
+    const part = outbox.splice(0, BATCH_LIMIT);
+    send(part)
+      .then(
+        (results) => receive(part, results),
+        (err) => fail(part, err),
+      )
+      .finally(() => {
+        sending = false;
+        pump();
+      });
+  }
+
+  function receive(part, results) {
     if (stopped) return;
     const started = performance.now();
     const byKey = new Map(results.map((r) => [r.key, r]));
     for (const { key, post } of part) {
       const sig = requested.get(key);
+      requested.delete(key);
       const entries = waiting.get(sig) ?? [];
       waiting.delete(sig);
       const r = byKey.get(key);
@@ -356,9 +381,10 @@
     measure('cts:receive', started);
   }
 
-  function fail(part, requested, err) {
+  function fail(part, err) {
     for (const { key } of part) {
       const sig = requested.get(key);
+      requested.delete(key);
       for (const e of waiting.get(sig) ?? []) if (lastSent.get(e.node) === sig) lastSent.delete(e.node);
       waiting.delete(sig);
     }

@@ -277,6 +277,80 @@ describe('content script parts', () => {
     await tab.close();
   });
 
+  test('one request at a time on the port: posts read meanwhile go together in the next; a closed port is retried once', async () => {
+    const tab = await browser.newPage();
+    const item = (i, caption) => `<article data-e2e="recommend-list-item-container"><div id="xgwrapper-0-74000000000000000${i}"></div>
+          <a href="/@someone">someone</a><div data-e2e="video-desc"><span data-e2e="desc-span-0_-1">${caption}</span></div></article>`;
+    await tab.route('https://www.tiktok.com/foryou', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><main id="feed">${item(10, '5 signs you have ADHD')}</main>` }));
+    await tab.goto('https://www.tiktok.com/foryou');
+    await tab.evaluate(PORT_STANDIN);
+    await tab.evaluate((msgs) => {
+      globalThis.__messages = [];
+      globalThis.__ports = 0;
+      globalThis.__held = []; // replies the test releases
+      const answer = (msg) => ({
+        ok: true,
+        verdicts: msg.batch.map(({ key, post }) => ({
+          key,
+          verdict: { id: post.id, level: /signs/.test(post.caption) ? 'warning' : 'none', credential_status: 'none', findings: [], credentials: [], topics: [] },
+        })),
+      });
+      const connect = globalThis.__standInConnect((msg, port) => {
+        globalThis.__messages.push(msg.batch.map((b) => b.post.caption));
+        if (globalThis.__closeNext) {
+          // The worker stops with this request in flight: the port closes, no reply.
+          globalThis.__closeNext = false;
+          queueMicrotask(() => port.closeFromBackground());
+          return null;
+        }
+        return new Promise((resolve) => globalThis.__held.push(() => resolve(answer(msg))));
+      });
+      globalThis.chrome = {
+        i18n: { getMessage: (k, subs) => (msgs[k]?.message ?? '').replace(/\$[A-Z]+\$/, subs?.[0] ?? ''), getUILanguage: () => 'en' },
+        runtime: {
+          id: 'test-extension',
+          connect: (...args) => {
+            globalThis.__ports += 1;
+            return connect(...args);
+          },
+          onMessage: { addListener() {}, removeListener() {} },
+        },
+        storage: { onChanged: { addListener() {}, removeListener() {} }, sync: { get: async () => ({}) }, local: { get: async () => ({}) } },
+      };
+    }, messages);
+    await tab.evaluate(`${source}\n;\n${readFileSync(path.join(repo, 'extension/content/main.js'), 'utf8')}`);
+    await tab.waitForFunction(() => globalThis.__messages.length === 1 && globalThis.__held.length === 1);
+    // Two more posts arrive, one per idle period, while the first request is still out.
+    // A new feed item: a copy of the first with its own id and caption.
+    const append = (i, caption) =>
+      tab.evaluate(([n, c]) => {
+        const a = document.querySelector('article').cloneNode(true);
+        a.querySelector('cts-badge')?.remove();
+        a.querySelector('[id^="xgwrapper-"]').id = `xgwrapper-0-74000000000000000${n}`;
+        a.querySelector('[data-e2e="desc-span-0_-1"]').textContent = c;
+        document.getElementById('feed').append(a);
+      }, [i, caption]);
+    await append(11, 'Pasta night');
+    await tab.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(r), { timeout: 500 })));
+    await append(12, '3 signs your car battery is dying');
+    await tab.evaluate(() => new Promise((r) => requestIdleCallback(() => requestAnimationFrame(r), { timeout: 500 })));
+    assert.equal(await tab.evaluate(() => globalThis.__messages.length), 1, 'nothing more sent while one request is out');
+    await tab.evaluate(() => globalThis.__held.shift()());
+    await tab.waitForFunction(() => globalThis.__messages.length === 2 && globalThis.__held.length === 1);
+    assert.deepEqual(await tab.evaluate(() => globalThis.__messages[1]), ['Pasta night', '3 signs your car battery is dying']);
+    await tab.evaluate(() => globalThis.__held.shift()());
+    await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 2);
+    // The port closes under a request: the batch goes again, once, on a new port.
+    await tab.evaluate(() => (globalThis.__closeNext = true));
+    await append(13, 'Tell me you have ADHD: 5 signs');
+    await tab.waitForFunction(() => globalThis.__messages.length === 4 && globalThis.__held.length === 1);
+    assert.equal(await tab.evaluate(() => globalThis.__ports), 2);
+    assert.deepEqual(await tab.evaluate(() => globalThis.__messages.slice(2)), [['Tell me you have ADHD: 5 signs'], ['Tell me you have ADHD: 5 signs']]);
+    await tab.evaluate(() => globalThis.__held.shift()());
+    await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 3);
+    await tab.close();
+  });
+
   test('display preferences: a level below the chosen one gets no badge, a site switched off is not read, a change applies live', async () => {
     const tab = await browser.newPage();
     await tab.route('https://www.tiktok.com/foryou', (route) =>

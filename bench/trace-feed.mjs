@@ -1,0 +1,60 @@
+// Where `TaskDuration on − off` goes: a Chrome trace (CDP Tracing, devtools.timeline) of the
+// benchmark feed with the extension on and then off, the renderer main thread's time summed by
+// event (script, style, layout, paint, garbage collection, extension messaging, idle callbacks).
+//   node bench/trace-feed.mjs [posts]      (extension from $CTS_DIST, else dist/)
+// Only "complete" events with a duration are summed, each by its own name, so nested events are
+// counted in their parent too (RunTask holds everything; FunctionCall holds the script it ran).
+import { FEED_HTML, feedScript } from './feed-page.mjs';
+import { launchChromium } from '../tests/harness/chromium.mjs';
+import { DIST } from './dist.mjs';
+
+const posts = Number(process.argv[2] ?? 1000);
+const SITE = {
+  'https://www.tiktok.com/foryou': { html: FEED_HTML },
+  'https://www.tiktok.com/__bench/feed.js': { body: feedScript(), contentType: 'text/javascript' },
+};
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing', 'extensions', 'ipc', 'toplevel'];
+
+async function trace(extension) {
+  const browser = await launchChromium({ dist: `${DIST}/chrome`, extension });
+  try {
+    browser.serveSite(SITE);
+    const page = await browser.page();
+    const cdp = await browser.context.newCDPSession(page);
+    const events = [];
+    cdp.on('Tracing.dataCollected', ({ value }) => events.push(...value));
+    const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+    await page.goto(`https://www.tiktok.com/foryou?posts=${posts}&pauseAt=0`);
+    await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES }, transferMode: 'ReportEvents' });
+    await page.evaluate(() => window.__bench.resume());
+    await page.waitForFunction(() => window.__bench?.done, null, { timeout: 600_000, polling: 200 });
+    await cdp.send('Tracing.end');
+    await complete;
+    // The page's renderer main thread: the thread that ran the feed's own script.
+    const threadNames = new Map(events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args.name]));
+    const feed = events.find((e) => e.name === 'FunctionCall' && /__bench\/feed\.js/.test(e.args?.data?.url ?? ''));
+    const main = feed ? `${feed.pid}:${feed.tid}` : [...threadNames].find(([, n]) => n === 'CrRendererMain')?.[0];
+    const sums = new Map();
+    for (const e of events) {
+      if (`${e.pid}:${e.tid}` !== main || e.ph !== 'X' || typeof e.dur !== 'number') continue;
+      const s = sums.get(e.name) ?? { n: 0, ms: 0 };
+      s.n += 1;
+      s.ms += e.dur / 1000;
+      sums.set(e.name, s);
+    }
+    return sums;
+  } finally {
+    await browser.close();
+  }
+}
+
+const on = await trace(true);
+const off = await trace(false);
+const names = new Set([...on.keys(), ...off.keys()]);
+const rows = [...names].map((k) => [k, on.get(k)?.ms ?? 0, off.get(k)?.ms ?? 0, on.get(k)?.n ?? 0, off.get(k)?.n ?? 0]);
+rows.sort((a, b) => b[1] - b[2] - (a[1] - a[2]));
+console.log(`renderer main thread, ${posts} posts: ms on, ms off, on − off (ms per 100 posts), events on/off`);
+const KEY = ['RunTask', 'FireIdleCallback', 'Receive mojo message', 'FunctionCall', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Commit', 'Layerize', 'MinorGC', 'MajorGC', 'UserTiming::Measure'];
+for (const [k, a, b, na, nb] of [...rows.filter((r) => KEY.includes(r[0])), ...rows.filter((r) => !KEY.includes(r[0])).slice(0, 12)]) {
+  console.log(`${a.toFixed(1).padStart(9)} ${b.toFixed(1).padStart(9)} ${(((a - b) / posts) * 100).toFixed(2).padStart(8)}  ${String(na).padStart(6)}/${String(nb).padEnd(6)} ${k}`);
+}
