@@ -147,6 +147,16 @@ fn analyze_line(
     if text.trim().is_empty() {
         return Err((Value::Null, "empty line: expected one JSON post".into()));
     }
+    // Fast path: straight into `Post`, without building a `Value` tree for every line. Anything
+    // it refuses (duplicate keys, wrong types) takes the path below, which reads the id and words
+    // the error; an object either path accepts gives the same post. Lines with a `\u` escape
+    // take the slow path too: skipping an unknown field does not check its escapes (a lone
+    // surrogate), which the slow path reports as invalid JSON.
+    if text.trim_start().starts_with('{') && !text.contains("\\u") {
+        if let Ok(post) = serde_json::from_str::<Post>(text) {
+            return Ok(analyzer.analyze(&post));
+        }
+    }
     let value: Value =
         serde_json::from_str(text).map_err(|e| (Value::Null, format!("invalid JSON: {e}")))?;
     let id = value.get("id").cloned().unwrap_or(Value::Null);
@@ -175,6 +185,7 @@ fn rules_command() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use check_source::verdict::Verdict;
 
     fn run_lines(input: &str) -> Vec<Value> {
         let mut out = Vec::new();
@@ -212,6 +223,36 @@ mod tests {
         assert_eq!(out[4]["line"], 5);
         assert_eq!(out[5]["id"], "f");
         assert_eq!(out[5]["mental_health"], false);
+    }
+
+    /// The fast path (straight into `Post`) and the `Value` path answer every line alike:
+    /// duplicate keys (the last wins), arrays, wrong types, escapes in unknown fields.
+    #[test]
+    fn fast_and_slow_paths_agree() {
+        let slow = |text: &str| -> Result<Verdict, (Value, String)> {
+            let value: Value = serde_json::from_str(text)
+                .map_err(|e| (Value::Null, format!("invalid JSON: {e}")))?;
+            let id = value.get("id").cloned().unwrap_or(Value::Null);
+            if !value.is_object() {
+                return Err((id, "expected a JSON object (one post)".into()));
+            }
+            let post: Post =
+                serde_json::from_value(value).map_err(|e| (id, format!("invalid post: {e}")))?;
+            Ok(Analyzer::default().analyze(&post))
+        };
+        for line in [
+            r#"{"id":"a","caption":"x","caption":"5 signs you have ADHD"}"#,
+            r#"{"id":"b","labels":null}"#,
+            r#"{"id":"c","caption":"signs you have adhd","zz":"\ud800"}"#,
+            r#"{"id":"d","caption":"signs you have \u0041DHD","author":{"name":"Dee, LCSW"}}"#,
+            r#"{"id":"e","author":["h","Dee, LCSW","bio"],"caption":"ok"}"#,
+            r#"{"id":"f","author":{"nick":"x"}}"#,
+            r#"  {"id":"g","platform":"instagram","labels":["Paid partnership"]}  "#,
+            r#"["p1","tiktok","5 signs you have ADHD"]"#,
+        ] {
+            let fast = analyze_line(&Analyzer::default(), line.as_bytes());
+            assert_eq!(fast, slow(line), "{line}");
+        }
     }
 
     #[test]
