@@ -56,27 +56,40 @@
         hooks.measure?.('cts:observe', started);
         return;
       }
+      // Nodes this callback may look at: past that, one read of the document is cheaper. One
+      // record can hold 20,000 nodes (a fragment of hashtag links appended at once); walking
+      // them through Firefox's Xray wrappers on a busy machine once ran into its slow-script
+      // limit ("Script terminated by timeout", the callback stopped half-way).
+      let budget = RESCAN_ABOVE;
       for (const m of mutations) {
         if (rescan) break; // the queue overflowed: the whole document is read anyway
         if (m.type === 'characterData') {
           add(m.target.parentElement);
           continue;
         }
-        for (const n of m.addedNodes) {
+        const added = m.addedNodes;
+        const removed = m.removedNodes;
+        budget -= added.length + removed.length;
+        if (budget < 0) {
+          rescan = true;
+          queue = new Set();
+          break;
+        }
+        for (const n of added) {
           if (n.nodeType === 1) {
             if (!isOwn(n)) add(n);
           } else if (n.nodeType === 3) {
             add(n.parentElement);
           }
         }
-        for (const n of m.removedNodes) {
+        for (const n of removed) {
           if (isOwn(n)) add(hooks.ownerOf(n));
         }
-        if (m.removedNodes.length && m.target.nodeType === 1 && !isOwn(m.target)) {
+        if (removed.length && m.target.nodeType === 1 && !isOwn(m.target)) {
           // Text removed from a caption (placeholder emptied, caption shortened) changes it too.
           // Whole posts removed (a feed dropping those scrolled past) change none that is left:
           // re-reading their container would read every remaining post again.
-          if (!m.addedNodes.length && !Array.prototype.every.call(m.removedNodes, (n) => hooks.isPost?.(n))) add(m.target);
+          if (!added.length && !Array.prototype.every.call(removed, (n) => hooks.isPost?.(n))) add(m.target);
         }
       }
       schedule();

@@ -122,6 +122,7 @@ async function firefoxDriver() {
   const wrap = (fn) => `return (${fn.toString()}).apply(null, arguments);`;
   let tab = await driver.getWindowHandle();
   let opened = false;
+  let since = Date.now(); // browser-console messages before this belong to an earlier test
   const br = {
     name: 'firefox',
     b,
@@ -135,6 +136,7 @@ async function firefoxDriver() {
         tab = fresh;
       }
       opened = true;
+      since = Date.now();
       await b.get(url);
       await until(async () => (await driver.executeScript('return document.readyState')) === 'complete', 'page load');
     },
@@ -157,11 +159,12 @@ async function firefoxDriver() {
       let ext;
       try {
         ext = await driver.executeScript(
-          `const origin = arguments[0];
+          `const [origin, since] = arguments;
            return Services.console.getMessageArray()
-             .filter((m) => m instanceof Ci.nsIScriptError && !(m.flags & Ci.nsIScriptError.infoFlag) && String(m.sourceName).startsWith(origin))
+             .filter((m) => m instanceof Ci.nsIScriptError && !(m.flags & Ci.nsIScriptError.infoFlag) && m.timeStamp >= since && String(m.sourceName).startsWith(origin))
              .map((m) => 'console: ' + m.errorMessage + ' @ ' + m.sourceName + ':' + m.lineNumber);`,
           b.extensionOrigin,
+          since,
         );
       } finally {
         await driver.setContext('content');
