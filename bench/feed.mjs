@@ -11,7 +11,7 @@
 import { FEED_HTML, feedScript } from './feed-page.mjs';
 import { launchChromium } from '../tests/harness/chromium.mjs';
 import { launchFirefox } from '../tests/harness/firefox.mjs';
-import { DIST } from './dist.mjs';
+import { DIST, frontPage } from './dist.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -72,7 +72,7 @@ async function chromiumRun(extension) {
   try {
     browser.serveSite(SITE);
     if (extension) await browser.stopServiceWorker();
-    const page = await browser.page();
+    const page = await frontPage(browser);
     const cdp = await browser.context.newCDPSession(page);
     await cdp.send('Performance.enable');
     await page.goto(`https://www.tiktok.com/foryou?posts=${POSTS}`);
@@ -154,7 +154,7 @@ async function chromiumHeap(extension) {
   const browser = await launchChromium({ dist: `${DIST}/chrome`, extension });
   try {
     browser.serveSite(SITE);
-    const page = await browser.page();
+    const page = await frontPage(browser);
     const cdp = await browser.context.newCDPSession(page);
     const heap = async () => {
       await cdp.send('HeapProfiler.collectGarbage');

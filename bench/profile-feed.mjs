@@ -3,7 +3,7 @@
 //   node bench/profile-feed.mjs [posts]
 import { FEED_HTML, feedScript } from './feed-page.mjs';
 import { launchChromium } from '../tests/harness/chromium.mjs';
-import { DIST } from './dist.mjs';
+import { DIST, frontPage } from './dist.mjs';
 
 const posts = Number(process.argv[2] ?? 1000);
 const browser = await launchChromium({ dist: `${DIST}/chrome` });
@@ -12,7 +12,7 @@ try {
     'https://www.tiktok.com/foryou': { html: FEED_HTML },
     'https://www.tiktok.com/__bench/feed.js': { body: feedScript(), contentType: 'text/javascript' },
   });
-  const page = await browser.page();
+  const page = await frontPage(browser);
   const cdp = await browser.context.newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
