@@ -394,4 +394,21 @@ pub fn check_normalize(data: &[u8]) {
             check_mapping(&units, &n, fold, s, e);
         }
     }
+    // The analyzer normalises through `Normalized::both` (one Unicode pass for both folds): it
+    // must give each fold exactly as `Normalized::new` does, text and every mapped span.
+    let (lower, keep) = Normalized::both(&original);
+    for (both, fold) in [(&lower, Fold::Lower), (&keep, Fold::Keep)] {
+        let alone = Normalized::new(&original, fold);
+        assert_eq!(both.text(), alone.text(), "Normalized::both, {fold:?} text");
+        // Every byte's source range: `to_original(s, s + 1)` reads exactly that entry.
+        for s in 0..=alone.text().len() {
+            for e in [s, s + 1] {
+                assert_eq!(
+                    both.to_original(s, e),
+                    alone.to_original(s, e),
+                    "Normalized::both, {fold:?} span {s}..{e}"
+                );
+            }
+        }
+    }
 }
