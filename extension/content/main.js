@@ -142,6 +142,25 @@
   let nextId = 1;
   /** A request with no reply by then is failed (and retried once): a lost port must not hang. */
   const REPLY_TIMEOUT_MS = 30_000;
+  /**
+   * A port left idle this long is closed (reopened by the next batch): an open port must not keep
+   * the background (Chrome's service worker, Firefox's event page) from being stopped while the
+   * tab sits still.
+   */
+  const PORT_IDLE_MS = 30_000;
+  let lastUse = 0;
+  let idleTimer = null;
+  function closeWhenIdle() {
+    if (idleTimer !== null) return;
+    const check = () => {
+      idleTimer = null;
+      if (!port) return;
+      const left = lastUse + PORT_IDLE_MS - performance.now();
+      if (inFlight.size || left > 0) idleTimer = setTimeout(check, Math.max(left, 1000));
+      else dropPort(new Error('idle')); // nothing in flight: nothing fails
+    };
+    idleTimer = setTimeout(check, PORT_IDLE_MS);
+  }
   /** One timer watches the oldest request (a timer per request cost more than the request). */
   let watchdog = null;
   function watch() {
@@ -193,7 +212,8 @@
     return new Promise((resolve, reject) => {
       const p = connect(); // throws when the extension context is gone
       const id = nextId++;
-      inFlight.set(id, { resolve, reject, at: performance.now() });
+      lastUse = performance.now();
+      inFlight.set(id, { resolve, reject, at: lastUse });
       try {
         p.postMessage({ kind: 'content/analyze', id, batch });
       } catch (err) {
@@ -206,6 +226,7 @@
         return;
       }
       watch();
+      closeWhenIdle();
     });
   }
 
