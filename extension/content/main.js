@@ -260,7 +260,8 @@
     nodeBadge.delete(node);
     badgeOwner.delete(rec.host);
     rec.host.remove();
-    if (CTS.panel.isOpen()) CTS.panel.close();
+    // Only this badge's own panel closes: a feed scrolling behind an open panel leaves it open.
+    if (CTS.panel.isOpenFor(rec.host)) CTS.panel.close();
   }
 
   /** Shows (or keeps, or re-inserts once) the badge for entry `e` with cached result `r`. */

@@ -496,5 +496,13 @@ button:focus-visible, a:focus-visible, input:focus-visible, .dlg:focus-visible {
   /** `cts-panel`, or a suffixed name when the page owns that one (CTS.dom.ownTag, as the badge). */
   const panelTag = (doc) => CTS.dom.ownTag(doc, 'cts-panel');
 
-  CTS.panel = Object.freeze({ show, close, highlighted, isOpen: () => open !== null, tagName: panelTag });
+  CTS.panel = Object.freeze({
+    show,
+    close,
+    highlighted,
+    isOpen: () => open !== null,
+    /** Whether the open panel belongs to this badge (removing another badge must not close it). */
+    isOpenFor: (badge) => open !== null && open.badge === badge,
+    tagName: panelTag,
+  });
 })();
