@@ -706,8 +706,10 @@ impl Matcher {
             for m in ac.find_overlapping_iter(folded) {
                 let id = m.pattern().as_usize();
                 let slot = &self.folded.targets[id];
+                // A condition term counts wherever it occurs, glued or not: some rules put
+                // `{condition}` after a gap with no `\b` before it ("5 signs haveocd"; fuzz bug 5).
+                condition_seen |= slot.condition;
                 if !(self.folded.word_start[id] && glued_to_previous(folded, m.start())) {
-                    condition_seen |= slot.condition;
                     for &p in &slot.patterns {
                         candidates[p as usize / 64] |= 1 << (p % 64);
                     }
