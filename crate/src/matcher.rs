@@ -429,6 +429,28 @@ fn expand_case(pattern: &str) -> String {
     out
 }
 
+/// Most letters an anchor of a case-insensitive cased pattern may have: [`case_spellings`] makes
+/// 2^n spellings of it (the shipped ones have at most 6; a test checks the limit).
+pub const MAX_ANY_CASE_LETTERS: usize = 10;
+
+/// Every spelling of `anchor` with each letter in either case (`code`, `Code`, `cOde`, …, `CODE`),
+/// as [`expand_case`] reads `(?i)`.
+fn case_spellings(anchor: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    for c in anchor.chars() {
+        match other_case(c) {
+            Some(o) => {
+                out = out
+                    .into_iter()
+                    .flat_map(|s| [format!("{s}{c}"), format!("{s}{o}")])
+                    .collect();
+            }
+            None => out.iter_mut().for_each(|s| s.push(c)),
+        }
+    }
+    out
+}
+
 /// Compiles every shipped regex now and returns the ones that fail, with the error. For tests and
 /// for warming up before a benchmark.
 pub fn compile_all() -> Vec<(String, String)> {
@@ -640,10 +662,20 @@ impl Matcher {
                     &mut cased
                 }
             };
+            // A case-insensitive pattern on the cased text ("Use coDe HEAL20") is found through
+            // every spelling of its anchors: the automaton is case-sensitive (fuzz bug 6).
+            let any_case = p.info.text == TextKind::Cased && has_case_flag(&p.info.regex);
             for a in &p.info.anchors {
-                let slot = set.slot(a);
-                if slot.patterns.last() != Some(&(pi as u32)) {
-                    slot.patterns.push(pi as u32);
+                let spellings = if any_case {
+                    case_spellings(a)
+                } else {
+                    vec![a.clone()]
+                };
+                for a in &spellings {
+                    let slot = set.slot(a);
+                    if slot.patterns.last() != Some(&(pi as u32)) {
+                        slot.patterns.push(pi as u32);
+                    }
                 }
             }
         }
@@ -988,6 +1020,25 @@ mod tests {
         let t = "Яnot";
         assert!(!glued_to_previous(t, t.find("not").unwrap()));
         assert!(!glued_to_previous("🧠not", "🧠".len()));
+    }
+
+    #[test]
+    fn case_insensitive_cased_anchors_get_every_spelling() {
+        let mut spellings = case_spellings("Co1");
+        spellings.sort();
+        assert_eq!(spellings, ["CO1", "Co1", "cO1", "co1"]);
+        assert_eq!(case_spellings("código").len(), 64);
+        for p in &shared().patterns {
+            if p.info.text == TextKind::Cased && has_case_flag(&p.info.regex) {
+                for a in &p.info.anchors {
+                    let letters = a.chars().filter(|&c| other_case(c).is_some()).count();
+                    assert!(
+                        letters <= MAX_ANY_CASE_LETTERS,
+                        "anchor {a:?} has {letters} letters"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
