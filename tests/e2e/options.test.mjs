@@ -122,6 +122,36 @@ for (const name of BROWSERS) {
       await settled();
     });
 
+    test('the tester shows a hostile caption as inert text (markup, script, right-to-left, lone surrogate)', async () => {
+      const caption = '5 signs you have ADHD <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> \u202Eטקסט\u202C ';
+      await options.evaluate((text) => {
+        const el = document.getElementById('tester-caption');
+        // The lone surrogate is made in the page: WebDriver's JSON cannot carry one.
+        el.value = text + String.fromCharCode(0xd800);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }, caption);
+      await options.waitFor(() => document.querySelector('#tester-result li.finding mark'), null, 'a highlighted finding');
+      const result = await options.evaluate(() => {
+        const box = document.getElementById('tester-result');
+        return {
+          made: Array.from(box.querySelectorAll('img, script, iframe, object, [onerror]')).length,
+          text: box.textContent,
+          mark: box.querySelector('li.finding mark').textContent,
+          pwned: window.__pwned ?? null,
+        };
+      });
+      assert.equal(result.made, 0, 'no element was made from the caption');
+      assert.equal(result.pwned, null);
+      assert.match(result.mark, /signs you have ADHD/);
+      assert.ok(result.text.includes('<img src=x onerror='), 'the markup is shown as text');
+      await options.evaluate(() => {
+        const el = document.getElementById('tester-caption');
+        el.value = '';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await settled();
+    });
+
     test('an invalid keyword (101 characters) shows the engine message beside it and saves nothing', async () => {
       await options.type('#add-kw-diagnostic', 'x'.repeat(101));
       await options.click('#list-kw-diagnostic button.add');
