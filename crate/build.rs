@@ -86,6 +86,32 @@ struct Link {
     url: String,
 }
 
+/// A credential's public look-up; `search` names a `[[search]]` template that prefills it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyToml {
+    label: String,
+    url: String,
+    #[serde(default)]
+    search: Option<String>,
+}
+
+/// `[[search]]` in `credentials.toml`: a register search address that takes a person's name.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchToml {
+    id: String,
+    label: String,
+    url: String,
+}
+
+/// A search template as the engine reads it (`{first}` and `{last}` filled in at run time).
+#[derive(Serialize, Clone)]
+struct SearchOut {
+    label: String,
+    url: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CredentialToml {
@@ -96,7 +122,7 @@ struct CredentialToml {
     country: String,
     board: String,
     #[serde(default)]
-    verify: Vec<Link>,
+    verify: Vec<VerifyToml>,
     #[serde(default)]
     tokens: Vec<String>,
     #[serde(default)]
@@ -189,6 +215,8 @@ struct CredentialOut {
     country: String,
     board: String,
     verify: Vec<Link>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    search: Vec<SearchOut>,
 }
 
 #[derive(Serialize)]
@@ -357,15 +385,43 @@ fn compile(root: &Path) -> Result<String, Errors> {
     }
 
     if let Some((file, table)) = data_file("credentials.toml") {
+        // `[[search]]` templates sit next to the `[[credential]]` tables.
+        let (search_table, table) = match table {
+            Ok(mut t) => {
+                let mut s = toml::Table::new();
+                if let Some(v) = t.remove("search") {
+                    s.insert("search".into(), v);
+                }
+                (s, Ok(t))
+            }
+            Err(e) => (toml::Table::new(), Err(e)),
+        };
+        let searches: Vec<SearchToml> = read_array(&file, search_table, "search", &mut errors);
+        let searches = check_searches(&file, searches, &mut errors);
+        let mut used_searches = HashSet::new();
         let creds: Vec<CredentialToml> = read_array(&file, table, "credential", &mut errors);
         let mut cred_ids = HashSet::new();
         for c in creds {
             if !cred_ids.insert(c.id.clone()) {
                 errors.push(format!("{file}: credential {}: duplicate id", c.id));
             }
-            if let Some(rule) = credential_rule(&file, c, &macros, &mut errors) {
+            if let Some(rule) = credential_rule(
+                &file,
+                c,
+                &macros,
+                &searches,
+                &mut used_searches,
+                &mut errors,
+            ) {
                 claim_id(&mut ids, &rule.id, &file, &mut errors);
                 out.rules.push(rule);
+            }
+        }
+        for id in searches.keys() {
+            if !used_searches.contains(id) {
+                errors.push(format!(
+                    "{file}: search {id}: no credential's verify link uses it"
+                ));
             }
         }
     }
@@ -916,6 +972,81 @@ fn has_edge_anchor(s: &str) -> bool {
     s.contains('$') || s.replace("[^", "").contains('^')
 }
 
+/// The `{name}` placeholders of a template in order, or why it is malformed (a lone brace).
+fn placeholders(template: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find(['{', '}']) {
+        if rest[i..].starts_with('}') {
+            return Err(format!("a `}}` without `{{` in `{template}`"));
+        }
+        let Some(j) = rest[i..].find('}') else {
+            return Err(format!("a `{{` without `}}` in `{template}`"));
+        };
+        let name = &rest[i + 1..i + j];
+        if name.contains('{') {
+            return Err(format!("nested `{{` in `{template}`"));
+        }
+        out.push(name.to_string());
+        rest = &rest[i + j + 1..];
+    }
+    Ok(out)
+}
+
+/// Checks every `[[search]]` template: an https address with `{first}` and `{last}` exactly once
+/// each and no other placeholder, and a label that names only those (the engine fills in nothing
+/// else). Returns them by id.
+fn check_searches(
+    file: &str,
+    searches: Vec<SearchToml>,
+    errors: &mut Errors,
+) -> BTreeMap<String, SearchOut> {
+    let mut out = BTreeMap::new();
+    for s in searches {
+        let who = format!("{file}: search {}", s.id);
+        if s.id.trim().is_empty() || s.label.trim().is_empty() {
+            errors.push(format!("{who}: id and label must not be empty"));
+        }
+        if !s.url.starts_with("https://") {
+            errors.push(format!("{who}: url `{}` must start with https://", s.url));
+        }
+        match placeholders(&s.url) {
+            Ok(mut p) => {
+                p.sort();
+                if p != ["first", "last"] {
+                    errors.push(format!(
+                        "{who}: url must use {{first}} and {{last}} exactly once each and no other placeholder, found {p:?}"
+                    ));
+                }
+            }
+            Err(e) => errors.push(format!("{who}: url: {e}")),
+        }
+        match placeholders(&s.label) {
+            Ok(p) => {
+                if p.iter().any(|n| n != "first" && n != "last") {
+                    errors.push(format!(
+                        "{who}: label may use only {{first}} and {{last}}, found {p:?}"
+                    ));
+                }
+            }
+            Err(e) => errors.push(format!("{who}: label: {e}")),
+        }
+        if out
+            .insert(
+                s.id.clone(),
+                SearchOut {
+                    label: s.label,
+                    url: s.url,
+                },
+            )
+            .is_some()
+        {
+            errors.push(format!("{who}: duplicate id"));
+        }
+    }
+    out
+}
+
 fn check_links(who: &str, links: &[Link], errors: &mut Errors) {
     for l in links {
         if l.label.trim().is_empty() {
@@ -1152,12 +1283,35 @@ fn condition_rule(
 
 fn credential_rule(
     file: &str,
-    c: CredentialToml,
+    mut c: CredentialToml,
     macros: &BTreeMap<String, String>,
+    searches: &BTreeMap<String, SearchOut>,
+    used_searches: &mut HashSet<String>,
     errors: &mut Errors,
 ) -> Option<RuleOut> {
     let who = format!("{file}: credential {}", c.id);
     let before = errors.len();
+    // Prefilled searches come first in `verify` at run time, in the order of their links.
+    let mut verify = Vec::new();
+    let mut search = Vec::new();
+    for v in std::mem::take(&mut c.verify) {
+        if let Some(id) = v.search {
+            match searches.get(&id) {
+                Some(s) => {
+                    used_searches.insert(id);
+                    search.push(s.clone());
+                }
+                None => errors.push(format!(
+                    "{who}: link `{}` names search `{id}`, which no [[search]] table defines",
+                    v.url
+                )),
+            }
+        }
+        verify.push(Link {
+            label: v.label,
+            url: v.url,
+        });
+    }
     if c.id.is_empty()
         || !c
             .id
@@ -1191,7 +1345,7 @@ fn credential_rule(
             c.country
         ));
     }
-    check_links(&who, &c.verify, errors);
+    check_links(&who, &verify, errors);
     if c.tokens.is_empty() && c.phrases.is_empty() {
         errors.push(format!(
             "{who}: needs tokens or phrases (a credential without anchors)"
@@ -1313,7 +1467,8 @@ fn credential_rule(
             status: c.status,
             country: c.country,
             board: c.board,
-            verify: c.verify,
+            verify,
+            search,
         }),
         condition: None,
     })

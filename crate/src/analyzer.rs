@@ -256,7 +256,7 @@ impl Analyzer {
         self.read_post(post, naive, &mut acc);
         let findings = resolve_findings(acc.findings);
         let topics = resolve_topics(acc.topics);
-        let (credentials, credential_status) = acc.credentials.finish();
+        let (credentials, credential_status) = acc.credentials.finish(post.author.name.as_deref());
         let signals =
             Signals::from_categories(findings.iter().map(|f| f.category), !topics.is_empty());
         Verdict {

@@ -66,6 +66,7 @@ pub(crate) fn info_for_rule(rule: &RuleInfo) -> CredentialInfo {
         country: String::new(),
         board: String::new(),
         verify: Vec::new(),
+        search: Vec::new(),
     }
 }
 
@@ -89,6 +90,7 @@ pub(crate) fn info_for_keyword(category: Category, phrase: &str) -> CredentialIn
         country: String::new(),
         board: String::new(),
         verify: Vec::new(),
+        search: Vec::new(),
     }
 }
 
@@ -125,6 +127,7 @@ pub(crate) fn disclaimer(info: &CredentialInfo) -> CredentialInfo {
         country: String::new(),
         board: String::new(),
         verify: Vec::new(),
+        search: Vec::new(),
     }
 }
 
@@ -183,6 +186,7 @@ impl Reader {
                     country: String::new(),
                     board: String::new(),
                     verify: Vec::new(),
+                    search: Vec::new(),
                 },
                 field,
                 start,
@@ -200,7 +204,23 @@ impl Reader {
     }
 
     /// Resolves overlaps and duplicates; returns the findings strongest first and the status.
-    pub fn finish(mut self) -> (Vec<CredentialFinding>, CredentialStatus) {
+    ///
+    /// `display_name` is the author's display name the `Name` spans point into: when it reads as a
+    /// first and last name once every credential and title read in it is dropped, register
+    /// searches that take a name come first in each finding's `verify` ([`crate::lookup`]).
+    pub fn finish(
+        mut self,
+        display_name: Option<&str>,
+    ) -> (Vec<CredentialFinding>, CredentialStatus) {
+        // Every span read in the name, including those that lose an overlap or a duplicate below:
+        // none of them is part of the person's name.
+        let name_spans: Vec<(usize, usize)> = self
+            .candidates
+            .iter()
+            .filter(|c| c.field == Field::Name)
+            .map(|c| (c.start, c.end))
+            .collect();
+        let person = display_name.and_then(|n| crate::lookup::person_name(n, &name_spans));
         // A licence number next to a clinical title makes it a stated licence.
         if let Some((field, start, end, text)) = self.numbers.first().cloned() {
             let title = self
@@ -219,6 +239,7 @@ impl Reader {
                         country: t.info.country.clone(),
                         board: t.info.board.clone(),
                         verify: t.info.verify.clone(),
+                        search: t.info.search.clone(),
                     },
                     field,
                     start,
@@ -296,6 +317,7 @@ impl Reader {
         let findings = kept
             .into_iter()
             .map(|k| CredentialFinding {
+                verify: crate::lookup::verify_links(&k.info, person.as_ref()),
                 id: k.info.id,
                 text: k.text,
                 field: k.field,
@@ -305,7 +327,6 @@ impl Reader {
                 kind: k.info.kind,
                 country: k.info.country,
                 board: k.info.board,
-                verify: k.info.verify,
                 status: k.info.status,
             })
             .collect();
@@ -327,6 +348,7 @@ mod tests {
             country: String::new(),
             board: String::new(),
             verify: Vec::new(),
+            search: Vec::new(),
         }
     }
 
@@ -389,7 +411,7 @@ mod tests {
             20,
             24,
         ));
-        let (f, status) = r.finish();
+        let (f, status) = r.finish(None);
         let ids: Vec<&str> = f.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, ["us.lcsw", "disclaimer"]);
         assert_eq!(f[0].field, Field::Name);
@@ -414,7 +436,7 @@ mod tests {
         token.text = "LCSW".into();
         token.token = true;
         r.push(token);
-        let (f, status) = r.finish();
+        let (f, status) = r.finish(None);
         assert_eq!(status, CredentialStatus::Licensed);
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!((f[0].text.as_str(), f[0].start), ("LCSW", token_at));
@@ -435,7 +457,7 @@ mod tests {
             0,
             31,
         ));
-        assert_eq!(r.finish().0[0].field, Field::Name);
+        assert_eq!(r.finish(None).0[0].field, Field::Name);
         let mut r = Reader::default();
         let mut t = cand("us.lcsw", CredentialStatus::Licensed, Field::Name, 5, 9);
         t.token = true;
@@ -447,13 +469,13 @@ mod tests {
             0,
             31,
         ));
-        let (f, _) = r.finish();
+        let (f, _) = r.finish(None);
         assert_eq!((f.len(), f[0].field), (1, Field::Name));
     }
 
     #[test]
     fn nothing_read_is_none() {
-        assert_eq!(Reader::default().finish().1, CredentialStatus::None);
+        assert_eq!(Reader::default().finish(None).1, CredentialStatus::None);
     }
 
     #[test]
@@ -462,7 +484,7 @@ mod tests {
         let n = Normalized::new(bio, Fold::Lower);
         let mut r = Reader::default();
         r.scan_field(Field::Bio, &n, bio);
-        let (f, status) = r.finish();
+        let (f, status) = r.finish(None);
         assert_eq!(status, CredentialStatus::Licensed);
         assert_eq!(f[0].text, "Licensed psychologist");
 
@@ -474,7 +496,7 @@ mod tests {
         assert_eq!(r.numbers.len(), 1);
         let mut alone = Reader::default();
         alone.scan_field(Field::Bio, &n, bio);
-        assert_eq!(alone.finish().1, CredentialStatus::None);
+        assert_eq!(alone.finish(None).1, CredentialStatus::None);
         r.push(cand(
             "psychologist",
             CredentialStatus::ClaimedUnverified,
@@ -482,7 +504,7 @@ mod tests {
             0,
             12,
         ));
-        let (f, status) = r.finish();
+        let (f, status) = r.finish(None);
         assert_eq!(status, CredentialStatus::Licensed);
         assert_eq!(f[0].text, "license 4567");
     }
@@ -493,6 +515,6 @@ mod tests {
         let n = Normalized::new(bio, Fold::Lower);
         let mut r = Reader::default();
         r.scan_field(Field::Bio, &n, bio);
-        assert_eq!(r.finish().1, CredentialStatus::None);
+        assert_eq!(r.finish(None).1, CredentialStatus::None);
     }
 }

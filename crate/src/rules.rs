@@ -92,6 +92,21 @@ pub struct CredentialInfo {
     pub board: String,
     /// Public look-ups.
     pub verify: Vec<VerifyLink>,
+    /// Register searches that take a person's name (`data/credentials.toml` `[[search]]`): the
+    /// engine fills them in from the display name and puts them first in a finding's `verify`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub search: Vec<SearchTemplate>,
+}
+
+/// A register's own search address that accepts a name in the URL, e.g. the NPI Registry API.
+/// `url` holds `{first}` and `{last}` exactly once each (checked by `build.rs` and a test);
+/// `label` may name them too. Filled in by [`crate::lookup`], never fetched by the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchTemplate {
+    /// What the filled-in link says, e.g. "NPI Registry: search for {first} {last} …".
+    pub label: String,
+    /// The https address with `{first}` and `{last}`.
+    pub url: String,
 }
 
 /// One rule as the command line, the options page and the tests see it.
