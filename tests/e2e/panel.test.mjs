@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { TIKTOK_POSTS, TIKTOK_PROFILE, tiktokId } from '../fixtures/data.mjs';
 import { FIXTURE_NONCE } from '../harness/sites.mjs';
+import { tiktokVideoUrl } from '../fixtures/sites.mjs';
 import { BROWSERS, REPO, badgesIn, launch } from './lib/browsers.mjs';
 
 const FEED = 'https://www.tiktok.com/foryou';
@@ -172,6 +173,8 @@ for (const name of BROWSERS) {
       assert.match(lcsw.all, /can be checked in a public register/);
       const npi = lcsw.verify.find((l) => l.text === 'NPI Registry (US)');
       assert.deepEqual(npi, { text: 'NPI Registry (US)', href: 'https://npiregistry.cms.hhs.gov/search', target: '_blank', rel: 'noopener noreferrer' });
+      // The feed shows no display name: no prefilled search, never one guessed from the handle.
+      assert.equal(lcsw.verify[0].href, 'https://npiregistry.cms.hhs.gov/search');
       for (const l of lcsw.verify) assert.match(l.href, /^https:\/\//);
       assert.doesNotMatch(p.qualifications, /No licence shown/);
 
@@ -354,6 +357,27 @@ for (const name of BROWSERS) {
       await br.waitFor(() => !document.querySelector('cts-panel'), null, 'Esc closes the panel');
       const focus = await br.evaluate(() => ({ host: document.activeElement?.localName, inner: document.activeElement?.shadowRoot?.activeElement?.localName, key: document.activeElement?.dataset?.key }));
       assert.deepEqual(focus, { host: 'cts-badge', inner: 'button', key: `tiktok:${tiktokId(LICENSED)}` });
+    });
+
+    // Last: the video page's own bio replaces the remembered one for this creator.
+    test("the licensed creator's video page: the NPI search prefilled from the display name comes first", async () => {
+      await br.newTab();
+      await br.open(tiktokVideoUrl(LICENSED));
+      await br.waitFor((s) => document.querySelector(`${s} cts-badge`), articleSel(LICENSED), 'badge on the video page');
+      await br.click(badgeButton, articleSel(LICENSED));
+      await br.waitFor(panelReady, null, 'the panel on the video page');
+      const p = await br.evaluate(panelState);
+      const lcsw = p.credentials.find((c) => c.text === 'LCSW');
+      assert.ok(lcsw, `LCSW read from the name "${TIKTOK_POSTS[LICENSED].name}": ${JSON.stringify(p.credentials)}`);
+      assert.deepEqual(lcsw.verify.slice(0, 2), [
+        {
+          text: "NPI Registry: search for Jane Rivera (opens the registry's own search results)",
+          href: 'https://npiregistry.cms.hhs.gov/api/?version=2.1&enumeration_type=NPI-1&first_name=Jane&last_name=Rivera&limit=20',
+          target: '_blank',
+          rel: 'noopener noreferrer',
+        },
+        { text: 'NPI Registry (US)', href: 'https://npiregistry.cms.hhs.gov/search', target: '_blank', rel: 'noopener noreferrer' },
+      ]);
     });
   });
 }
