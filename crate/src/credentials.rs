@@ -220,7 +220,6 @@ impl Reader {
             .filter(|c| c.field == Field::Name)
             .map(|c| (c.start, c.end))
             .collect();
-        let person = display_name.and_then(|n| crate::lookup::person_name(n, &name_spans));
         // A licence number next to a clinical title makes it a stated licence.
         if let Some((field, start, end, text)) = self.numbers.first().cloned() {
             let title = self
@@ -314,6 +313,10 @@ impl Reader {
             .map(|k| k.info.status)
             .max()
             .unwrap_or(CredentialStatus::None);
+        // Read the name only when a credential has a register search to fill in.
+        let person = display_name
+            .filter(|_| kept.iter().any(|k| !k.info.search.is_empty()))
+            .and_then(|n| crate::lookup::person_name(n, &name_spans));
         let findings = kept
             .into_iter()
             .map(|k| CredentialFinding {
