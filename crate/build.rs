@@ -161,6 +161,28 @@ struct ConditionToml {
     must_pass: Vec<String>,
 }
 
+/// `data/translations/<lang>.toml`: a language's text for the rules' notes and the conditions'
+/// names, so the panel can speak the person's language without JavaScript inventing any text.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TranslationToml {
+    /// Condition id → display name.
+    #[serde(default)]
+    condition: BTreeMap<String, String>,
+    /// One entry per distinct English `note` of `rules/**/*.toml`.
+    #[serde(default)]
+    note: Vec<NoteToml>,
+}
+
+/// `[[note]]`: the exact English note a rule carries and its translation (the file's language is
+/// the one other key; `read_translations` rejects any other).
+#[derive(Deserialize)]
+struct NoteToml {
+    en: String,
+    #[serde(flatten)]
+    text: BTreeMap<String, String>,
+}
+
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct CrisisLine {
@@ -187,6 +209,17 @@ struct Out {
     condition_anchors: Vec<String>,
     conditions: Vec<ConditionOut>,
     crisis_lines: Vec<CrisisLine>,
+    /// Language code → that language's notes (by rule id) and condition names (by condition id).
+    translations: BTreeMap<String, TranslationOut>,
+}
+
+/// One language's text, mirrored by `rules::Translations`.
+#[derive(Serialize)]
+struct TranslationOut {
+    /// Rule id → note, for every rule of `rules/**/*.toml`.
+    notes: BTreeMap<String, String>,
+    /// Condition id → display name, for every condition.
+    conditions: BTreeMap<String, String>,
 }
 
 #[derive(Serialize)]
@@ -349,6 +382,7 @@ fn compile(root: &Path) -> Result<String, Errors> {
         rules: Vec::new(),
         conditions: Vec::new(),
         crisis_lines: Vec::new(),
+        translations: BTreeMap::new(),
     };
 
     for path in &rule_files {
@@ -366,6 +400,14 @@ fn compile(root: &Path) -> Result<String, Errors> {
             }
         }
     }
+
+    // The rules written in `rules/` (not the generated condition and credential ones): their
+    // notes are the ones `data/translations/*.toml` must translate.
+    let rule_notes: Vec<(String, String)> = out
+        .rules
+        .iter()
+        .map(|r| (r.id.clone(), r.note.clone()))
+        .collect();
 
     let mut condition_ids = HashSet::new();
     for c in conditions {
@@ -441,11 +483,118 @@ fn compile(root: &Path) -> Result<String, Errors> {
         }
     }
 
+    let condition_ids: Vec<String> = out.conditions.iter().map(|c| c.id.clone()).collect();
+    out.translations = read_translations(root, &data_dir, &rule_notes, &condition_ids, &mut errors);
+
     if errors.is_empty() {
         Ok(serde_json::to_string(&out).expect("serialise rules"))
     } else {
         Err(errors)
     }
+}
+
+/// Reads every `data/translations/<lang>.toml` and checks it is complete and has nothing stale:
+/// every note of a rule in `rules/` has exactly one entry (keyed by its English text), every entry
+/// is some rule's note, and every condition (and nothing else) has a non-empty name. A missing
+/// entry would show English in the middle of a Spanish panel; an unused one is a note that was
+/// reworded in English and no longer translated.
+fn read_translations(
+    root: &Path,
+    data_dir: &Path,
+    rule_notes: &[(String, String)],
+    condition_ids: &[String],
+    errors: &mut Errors,
+) -> BTreeMap<String, TranslationOut> {
+    let dir = data_dir.join("translations");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files = Vec::new();
+    collect_toml(&dir, &mut files, errors);
+    files.sort();
+    let mut out = BTreeMap::new();
+    for path in files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let file = rel(root, &path);
+        let lang = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if !LANGS.contains(&lang.as_str()) || lang == "en" || lang == "any" {
+            errors.push(format!(
+                "{file}: the file name must be a language code other than en, one of {LANGS:?}"
+            ));
+            continue;
+        }
+        let Some(table) = table_or_error(&file, path_table(&path), errors) else {
+            continue;
+        };
+        let data: TranslationToml = match table.try_into() {
+            Ok(d) => d,
+            Err(e) => {
+                errors.push(format!("{file}: {}", one_line(&e.to_string())));
+                continue;
+            }
+        };
+        let mut by_english: BTreeMap<String, String> = BTreeMap::new();
+        for (i, n) in data.note.into_iter().enumerate() {
+            let who = format!("{file}: note[{i}] (\"{}\")", n.en);
+            let keys: Vec<&String> = n.text.keys().collect();
+            if keys != [&lang] {
+                errors.push(format!(
+                    "{who}: needs exactly the keys `en` and `{lang}`, besides `en` found {keys:?}"
+                ));
+                continue;
+            }
+            let text = n.text[&lang].clone();
+            if n.en.trim().is_empty() || text.trim().is_empty() {
+                errors.push(format!("{who}: `en` and `{lang}` must not be empty"));
+            } else if by_english.insert(n.en.clone(), text).is_some() {
+                errors.push(format!("{who}: duplicate entry for this English note"));
+            }
+        }
+        let mut notes = BTreeMap::new();
+        let mut used = HashSet::new();
+        for (id, note) in rule_notes {
+            match by_english.get(note) {
+                Some(text) => {
+                    used.insert(note.as_str());
+                    notes.insert(id.clone(), text.clone());
+                }
+                None => errors.push(format!(
+                    "{file}: rule {id}: no [[note]] entry for its note \"{note}\""
+                )),
+            }
+        }
+        for en in by_english.keys() {
+            if !used.contains(en.as_str()) {
+                errors.push(format!(
+                    "{file}: [[note]] \"{en}\" is no rule's note (reworded or removed?)"
+                ));
+            }
+        }
+        for id in condition_ids {
+            match data.condition.get(id) {
+                Some(name) if !name.trim().is_empty() => {}
+                Some(_) => errors.push(format!("{file}: condition {id}: empty name")),
+                None => errors.push(format!("{file}: condition {id}: no name in [condition]")),
+            }
+        }
+        for id in data.condition.keys() {
+            if !condition_ids.contains(id) {
+                errors.push(format!(
+                    "{file}: [condition] {id} is not a condition of data/conditions.toml"
+                ));
+            }
+        }
+        out.insert(
+            lang,
+            TranslationOut {
+                notes,
+                conditions: data.condition,
+            },
+        );
+    }
+    out
 }
 
 fn rel(root: &Path, path: &Path) -> String {

@@ -180,6 +180,20 @@ pub struct CrisisLine {
     pub url: String,
 }
 
+/// The engine's explanatory text in one language other than English, from
+/// `data/translations/<lang>.toml`: the panel and the options page's tester show these instead of
+/// the English `note` and `name`, so everything a person reads follows their browser's language.
+///
+/// Empty maps mean "use the engine's own (English) text"; build.rs guarantees that a language
+/// that has a file has an entry for every rule of `rules/` and every condition.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Translations {
+    /// Rule id → note (the generated credential and topic rules keep their English note).
+    pub notes: BTreeMap<String, String>,
+    /// Condition id → display name.
+    pub conditions: BTreeMap<String, String>,
+}
+
 #[derive(Deserialize)]
 struct Blob {
     /// Every macro by name, `condition` included, unexpanded.
@@ -189,6 +203,8 @@ struct Blob {
     condition_anchors: Vec<String>,
     conditions: Vec<Condition>,
     crisis_lines: Vec<CrisisLine>,
+    #[serde(default)]
+    translations: BTreeMap<String, Translations>,
 }
 
 struct Catalog {
@@ -300,6 +316,24 @@ pub fn crisis_lines_for(locale: &str) -> Vec<&'static CrisisLine> {
     of("*")
 }
 
+/// The notes and condition names for a language tag (`es`, `es-419`, `ES_es`: only the first
+/// subtag counts). English, a language without a translation file, or garbage get empty maps,
+/// which tell the caller to keep the engine's English text.
+pub fn translations(lang: &str) -> Translations {
+    let primary = lang
+        .trim()
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    data()
+        .blob
+        .translations
+        .get(&primary)
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Every credential the engine reads, with its meaning and look-ups.
 pub fn credentials() -> impl Iterator<Item = &'static CredentialInfo> {
     catalog().iter().filter_map(|r| r.credential.as_ref())
@@ -323,6 +357,51 @@ mod tests {
             let lines = crisis_lines_for(odd);
             assert!(!lines.is_empty(), "{odd:?}");
             assert!(lines.iter().all(|l| l.locale == "*"), "{odd:?}");
+        }
+    }
+
+    #[test]
+    fn spanish_translates_every_written_rule_note_and_every_condition() {
+        let es = translations("es");
+        let written: Vec<&RuleInfo> = catalog()
+            .iter()
+            .filter(|r| r.credential.is_none() && r.condition.is_none())
+            .collect();
+        assert!(!written.is_empty());
+        for r in &written {
+            let note = es.notes.get(&r.id);
+            assert!(note.is_some_and(|n| !n.trim().is_empty()), "{}", r.id);
+        }
+        assert_eq!(es.notes.len(), written.len());
+        for c in conditions() {
+            assert!(
+                es.conditions
+                    .get(&c.id)
+                    .is_some_and(|n| !n.trim().is_empty()),
+                "{}",
+                c.id
+            );
+        }
+        assert_eq!(es.conditions.len(), conditions().len());
+        assert_eq!(es.conditions["adhd"], "TDAH");
+        // Rules that share an English note share its Spanish one.
+        let general = |id: &str| es.notes[id].clone();
+        assert_eq!(
+            general("en.topic.mental-health"),
+            general("es.topic.salud-mental")
+        );
+        assert_ne!(
+            es.notes["en.topic.mental-health"],
+            catalog()[rule_index("en.topic.mental-health").unwrap()].note
+        );
+    }
+
+    #[test]
+    fn translations_read_the_first_subtag_and_default_to_empty() {
+        assert_eq!(translations("es-419"), translations("es"));
+        assert_eq!(translations("ES_es"), translations("es"));
+        for none in ["en", "en-US", "ja", "", "-es", "<es>"] {
+            assert_eq!(translations(none), Translations::default(), "{none:?}");
         }
     }
 

@@ -261,3 +261,21 @@ fn conditions_and_crisis_lines_are_plain_data_for_the_panel() {
     let unknown = data(check_source::wasm::crisis_lines("ja-JP"));
     assert_eq!(unknown[0]["locale"], "*");
 }
+
+#[wasm_bindgen_test]
+fn translations_are_plain_maps_by_rule_and_condition_id() {
+    let es = data(check_source::wasm::translations("es-ES"));
+    assert_eq!(es["conditions"]["adhd"], "TDAH");
+    let rules = data(rules());
+    let first = &rules[0];
+    let note = es["notes"][first["id"].as_str().unwrap()].as_str().unwrap();
+    assert!(!note.is_empty());
+    assert_ne!(note, first["note"].as_str().unwrap());
+    for lang in ["en", "en-GB", "ja", ""] {
+        assert_eq!(
+            data(check_source::wasm::translations(lang)),
+            json!({"notes": {}, "conditions": {}}),
+            "{lang:?}"
+        );
+    }
+}
