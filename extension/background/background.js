@@ -6,7 +6,7 @@
 // is initialised lazily on the first message after each start, with the settings read afresh.
 
 // Service workers allow no import() and no top-level await: the glue is imported statically.
-import init, { analyze, analyze_with, check_config, conditions, configure, crisis_lines, rules } from '../engine/check_source.js';
+import init, { analyze, analyze_with, check_config, conditions, configure, crisis_lines, rules, translations } from '../engine/check_source.js';
 import { fillRemembered, postCreatorKey, recordsToRemember } from './creators.js';
 import { acceptMessage, acceptPort, acceptPortMessage } from './messages.js';
 import { checkNote, noteKey, noteRecord, readNote } from './notes.js';
@@ -155,6 +155,21 @@ async function analyzeBatch({ batch }) {
   return { ok: true, verdicts };
 }
 
+/** The engine's text for a language: cached, since the UI language does not change while running. */
+let localized = { lang: null, text: null };
+
+/**
+ * The engine's notes and condition names in the browser's UI language (the one `_locales` is
+ * shown in; first subtag): `{notes: {ruleId: text}, conditions: {id: name}}`, both empty for
+ * English or a language without translations, meaning "keep the engine's own text". Call after
+ * `engine()`.
+ */
+function localText() {
+  const lang = String(ext.i18n?.getUILanguage?.() ?? 'en').split(/[-_]/)[0].toLowerCase();
+  if (localized.lang !== lang) localized = { lang, text: translations(lang) };
+  return localized.text;
+}
+
 /** `options/analyze`: one post with the given (not installed) configuration or the current one. */
 async function analyzeOne({ post, config }) {
   await engine();
@@ -162,6 +177,9 @@ async function analyzeOne({ post, config }) {
   if (typeof slot.error === 'string' && !('level' in slot)) {
     return { ok: false, error: { field: 'post', message: slot.error } };
   }
+  // The tester shows each finding's note: in the person's language, like the panel.
+  const { notes } = localText();
+  if (Array.isArray(slot.findings)) slot.findings = slot.findings.map((f) => (Object.hasOwn(notes, f.rule) ? { ...f, note: notes[f.rule] } : f));
   return { ok: true, verdict: slot };
 }
 
@@ -188,13 +206,18 @@ async function listRules() {
 
 /**
  * `content/panel-data`: what the checklist panel shows beyond the verdict: the reading links of
- * the conditions asked for (in that order), the crisis lines for the browser's locale, and the
- * person's note on this creator (null when none, or when the handle cannot be keyed).
+ * the conditions asked for (in that order, names in the UI language), the crisis lines for the
+ * browser's locale, the person's note on this creator (null when none, or when the handle cannot
+ * be keyed), and `notes`: the findings' notes in the UI language for the rule ids asked for (only
+ * those with a translation; none in English, where the verdict's own notes stand).
  */
-async function panelData({ platform, handle, conditions: ids, locale }) {
+async function panelData({ platform, handle, conditions: ids, locale, rules: ruleIds = [] }) {
   await engine();
+  const text = localText();
   const byId = new Map(conditions().map((c) => [c.id, c]));
-  const wanted = [...new Set(ids)].filter((id) => byId.has(id)).map((id) => byId.get(id));
+  const wanted = [...new Set(ids)].filter((id) => byId.has(id)).map((id) => byId.get(id))
+    .map((c) => (Object.hasOwn(text.conditions, c.id) ? { ...c, name: text.conditions[c.id] } : c));
+  const notes = Object.fromEntries(ruleIds.filter((id) => Object.hasOwn(text.notes, id)).map((id) => [id, text.notes[id]]));
   const key = noteKey(platform, handle);
   let note = null;
   if (key) {
@@ -204,7 +227,7 @@ async function panelData({ platform, handle, conditions: ids, locale }) {
       console.warn('Check the Source: creator note unreadable.', error);
     }
   }
-  return { ok: true, conditions: wanted, crisis_lines: crisis_lines(locale), note };
+  return { ok: true, conditions: wanted, crisis_lines: crisis_lines(locale), note, notes };
 }
 
 /** `content/note`: stores the person's note on a creator (an empty note removes it). */

@@ -49,6 +49,10 @@ export const MAX_CONDITIONS = 50;
 const LOCALE = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/;
 /** A condition id of the shipped data, e.g. `adhd`, `eating_disorder`. */
 const CONDITION_ID = /^[a-z0-9_.-]{1,64}$/;
+/** Most rule ids one `content/panel-data` asks notes for (a verdict lists a few findings). */
+export const MAX_RULES = 200;
+/** A rule id of the shipped data, e.g. `en.diag.signs-you-have`, `cred.lcsw`. */
+const RULE_ID = /^[a-z0-9_.-]{1,100}$/;
 
 /** The fields both panel messages carry: a known platform and a handle (a string, or null). */
 function isCreator(message) {
@@ -67,8 +71,9 @@ export function acceptMessage(message, sender, self) {
       if (!Array.isArray(message.batch) || message.batch.length > MAX_BATCH) return null;
       return message.batch.every(isBatchItem) ? message : null;
     case 'content/panel-data':
-      if (!fromContentScript(sender) || !hasShape(message, ['platform', 'handle', 'conditions', 'locale']) || !isCreator(message)) return null;
+      if (!fromContentScript(sender) || !hasShape(message, ['platform', 'handle', 'conditions', 'locale'], ['rules']) || !isCreator(message)) return null;
       if (typeof message.locale !== 'string' || !LOCALE.test(message.locale)) return null;
+      if ('rules' in message && !(Array.isArray(message.rules) && message.rules.length <= MAX_RULES && message.rules.every((id) => typeof id === 'string' && RULE_ID.test(id)))) return null;
       if (!Array.isArray(message.conditions) || message.conditions.length > MAX_CONDITIONS) return null;
       return message.conditions.every((id) => typeof id === 'string' && CONDITION_ID.test(id)) ? message : null;
     case 'content/note':

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { MAX_CONDITIONS, acceptMessage } from '../../extension/background/messages.js';
+import { MAX_CONDITIONS, MAX_RULES, acceptMessage } from '../../extension/background/messages.js';
 import { REASONS, checkNote, noteKey, noteRecord, readNote } from '../../extension/background/notes.js';
 
 const NOW = '2026-11-26T09:30:00.000Z';
@@ -88,6 +88,8 @@ test('content/panel-data: from a content script, exactly {platform, handle, cond
   assert.ok(acceptMessage({ ...ok, conditions: [] }, tab, self));
   assert.ok(acceptMessage({ ...ok, locale: 'pt_BR' }, tab, self));
   assert.ok(acceptMessage({ ...ok, locale: 'es' }, tab, self));
+  assert.ok(acceptMessage({ ...ok, rules: ['en.diag.signs-you-have', 'cred.lcsw'] }, tab, self), 'rules is optional');
+  assert.ok(acceptMessage({ ...ok, rules: [] }, tab, self));
   assert.equal(acceptMessage(ok, page, self), null, 'not from an extension page');
   assert.equal(acceptMessage(ok, { ...tab, id: 'other' }, self), null, 'not from another extension');
   const bad = [
@@ -104,6 +106,13 @@ test('content/panel-data: from a content script, exactly {platform, handle, cond
     { ...ok, locale: 'en US' },
     { ...ok, locale: 'english-united-states-of-america' },
     { ...ok, locale: null },
+    { ...ok, rules: 'en.diag.signs-you-have' },
+    { ...ok, rules: null },
+    { ...ok, rules: ['EN.Diag'] },
+    { ...ok, rules: [''] },
+    { ...ok, rules: [7] },
+    { ...ok, rules: ['x'.repeat(101)] },
+    { ...ok, rules: Array.from({ length: MAX_RULES + 1 }, () => 'cred.lcsw') },
   ];
   for (const key of ['platform', 'handle', 'conditions', 'locale']) {
     const { [key]: _, ...missing } = ok;
@@ -162,7 +171,7 @@ function area(initial = {}) {
 }
 
 let instance = 0;
-async function loadBackground(local = {}) {
+async function loadBackground(local = {}, uiLanguage = undefined) {
   assert.ok(existsSync(BACKGROUND), 'run ./build.sh first');
   const wasm = `data:application/wasm;base64,${readFileSync(path.join(DIST, WASM_PATH)).toString('base64')}`;
   const listeners = [];
@@ -170,6 +179,7 @@ async function loadBackground(local = {}) {
   const api = {
     runtime: { id: self.id, getURL: (p) => (p === WASM_PATH ? wasm : `${self.origin}${p}`), onMessage: { addListener: (fn) => listeners.push(fn) }, onConnect: ignore, onInstalled: ignore },
     storage: { sync: area(), local: area(local), onChanged: ignore },
+    ...(uiLanguage ? { i18n: { getUILanguage: () => uiLanguage } } : {}),
   };
   globalThis.chrome = api;
   const warn = console.warn;
@@ -182,9 +192,9 @@ async function loadBackground(local = {}) {
     delete globalThis.chrome;
     console.warn = warn;
   }
-  const send = (message) =>
+  const send = (message, sender = tab) =>
     new Promise((resolve) => {
-      if (listeners[0](message, tab, resolve) !== true) resolve(undefined);
+      if (listeners[0](message, sender, resolve) !== true) resolve(undefined);
     });
   return { local: api.storage.local, send };
 }
@@ -207,6 +217,53 @@ test('content/panel-data: the conditions asked for, in order; the crisis lines f
   const broken = await bg.send({ kind: 'content/panel-data', platform: 'tiktok', handle: 'broken', conditions: [], locale: 'xx' });
   assert.equal(broken.note, null, 'a stored value of the wrong shape reads as no note');
   assert.ok(broken.crisis_lines.length >= 1, 'an unknown locale still gets the international line');
+});
+
+/** The Spanish of the shipped data (crate/data/translations/es.toml), read as the engine sees it. */
+function spanishData() {
+  const text = readFileSync(path.resolve(import.meta.dirname, '../../crate/data/translations/es.toml'), 'utf8');
+  const unquote = (v) => JSON.parse(v);
+  const notes = new Map();
+  for (const m of text.matchAll(/^en = ("(?:[^"\\]|\\.)*")\nes = ("(?:[^"\\]|\\.)*")$/gm)) notes.set(unquote(m[1]), unquote(m[2]));
+  const adhd = unquote(/^adhd = ("[^"]*")$/m.exec(text)[1]);
+  return { notes, adhd };
+}
+
+test('content/panel-data in Spanish: the notes of the rules asked for and the condition names; English keeps the engine text', async () => {
+  const es = spanishData();
+  const bg = await loadBackground({}, 'es-ES');
+  const message = { kind: 'content/panel-data', platform: 'tiktok', handle: null, conditions: ['adhd'], locale: 'es-ES' };
+  const asked = ['en.diag.signs-you-have', 'cred.lcsw', 'no.such.rule'];
+  const reply = await bg.send({ ...message, rules: asked });
+  assert.equal(reply.ok, true, JSON.stringify(reply));
+  assert.deepEqual(reply.conditions.map((c) => [c.id, c.name]), [['adhd', es.adhd]]);
+  assert.ok(reply.conditions[0].links.length > 0);
+  // Only rules with a translation: a credential keeps its English note, an unknown id is dropped.
+  assert.deepEqual(Object.keys(reply.notes), ['en.diag.signs-you-have']);
+  assert.ok([...es.notes.values()].includes(reply.notes['en.diag.signs-you-have']));
+  // Without `rules`, no notes; the rest of the reply is as before.
+  assert.deepEqual((await bg.send(message)).notes, {});
+
+  const en = await (await loadBackground({}, 'en-US')).send({ ...message, rules: asked });
+  assert.deepEqual({ notes: en.notes, name: en.conditions[0].name }, { notes: {}, name: 'ADHD' });
+  const none = await (await loadBackground()).send({ ...message, rules: asked });
+  assert.deepEqual({ notes: none.notes, name: none.conditions[0].name }, { notes: {}, name: 'ADHD' }, 'no i18n API: English');
+});
+
+test('options/analyze in Spanish: the tester gets the findings\' notes in Spanish, the verdict otherwise unchanged', async () => {
+  const es = spanishData();
+  const post = { platform: 'tiktok', caption: '5 signs you have ADHD and don\'t know it' };
+  const english = await (await loadBackground()).send({ kind: 'options/analyze', post }, page);
+  const spanish = await (await loadBackground({}, 'es')).send({ kind: 'options/analyze', post }, page);
+  assert.equal(english.ok, true, JSON.stringify(english));
+  assert.ok(english.verdict.findings.length > 0);
+  assert.equal(spanish.verdict.findings.length, english.verdict.findings.length);
+  spanish.verdict.findings.forEach((f, i) => {
+    const { note, ...rest } = english.verdict.findings[i];
+    assert.deepEqual({ ...f, note: undefined }, { ...rest, note: undefined });
+    assert.equal(f.note, es.notes.get(note), `${f.rule}: the Spanish of "${note}"`);
+  });
+  assert.deepEqual({ ...spanish.verdict, findings: null }, { ...english.verdict, findings: null });
 });
 
 test('content/note: stores the documented record; refuses bad notes with a message and changes nothing', async () => {
