@@ -192,10 +192,10 @@ pub fn crisis_lines(locale: &str) -> JsValue {
     to_js(&crate::rules::crisis_lines_for(locale))
 }
 
-/// The engine's explanatory text in the person's language (`api.i18n.getUILanguage()`, e.g. `es`
-/// or `es-419`): `{notes: {<rule id>: text}, conditions: {<condition id>: name}}`. Empty maps for
-/// English or a language without translations, meaning "show the engine's own text"; the
-/// background swaps these into what the panel and the options tester show.
+/// The engine's explanatory text in the person's language (the extension's strings' language,
+/// e.g. `es` or `es-419`): `{notes: {<rule id>: text}, conditions: {<condition id>: name}}`.
+/// Empty maps for English or a language without translations, meaning "show the engine's own
+/// text"; the background swaps these into what the panel and the options tester show.
 #[wasm_bindgen]
 pub fn translations(lang: &str) -> JsValue {
     to_js(&crate::rules::translations(lang))

@@ -159,13 +159,16 @@ async function analyzeBatch({ batch }) {
 let localized = { lang: null, text: null };
 
 /**
- * The engine's notes and condition names in the browser's UI language (the one `_locales` is
- * shown in; first subtag): `{notes: {ruleId: text}, conditions: {id: name}}`, both empty for
- * English or a language without translations, meaning "keep the engine's own text". Call after
- * `engine()`.
+ * The engine's notes and condition names in the language the extension's own strings are shown
+ * in (`_locales`' `options_lang`, e.g. `es`; else `i18n.getUILanguage()`'s first subtag):
+ * `{notes: {ruleId: text}, conditions: {id: name}}`, both empty for English or a language without
+ * translations, meaning "keep the engine's own text". The strings' language, not the UI
+ * language alone: Chromium started with `--lang=es` shows the Spanish strings while
+ * `getUILanguage()` still says `en-US`, and the notes must match the panel around them.
+ * Call after `engine()`.
  */
 function localText() {
-  const lang = String(ext.i18n?.getUILanguage?.() ?? 'en').split(/[-_]/)[0].toLowerCase();
+  const lang = String(ext.i18n?.getMessage?.('options_lang') || ext.i18n?.getUILanguage?.() || 'en').split(/[-_]/)[0].toLowerCase();
   if (localized.lang !== lang) localized = { lang, text: translations(lang) };
   return localized.text;
 }

@@ -151,13 +151,25 @@ button:focus-visible, a:focus-visible, input:focus-visible, .dlg:focus-visible {
     return section;
   }
 
-  /** A finding as a list item: the words in quotes, where they were if not the caption, the note. */
+  /**
+   * A finding as a list item: the words in quotes, where they were if not the caption, the note
+   * (the engine's English first; `fillNotes` swaps in the UI language's when panel-data arrives).
+   */
   function findingItem(doc, f) {
     const li = el(doc, 'li');
     li.append(el(doc, 'span', { class: 'quote', text: `“${f.text.trim()}”` }));
     if (f.field !== 'caption' && FIELD[f.field]) li.append(' ', el(doc, 'span', { class: 'muted', text: t(FIELD[f.field]) }));
-    if (f.note) li.append(el(doc, 'div', { text: f.note }));
+    if (f.note) li.append(el(doc, 'div', { class: 'finding-note', 'data-rule': String(f.rule ?? ''), text: f.note }));
     return li;
+  }
+
+  /** Replaces each finding's note with the background's `notes[rule]` (UI language), when given. */
+  function fillNotes(dlg, notes) {
+    if (typeof notes !== 'object' || notes === null) return;
+    for (const node of dlg.querySelectorAll('.finding-note[data-rule]')) {
+      const text = Object.hasOwn(notes, node.dataset.rule) ? notes[node.dataset.rule] : null;
+      if (typeof text === 'string' && text.trim()) node.textContent = text;
+    }
   }
 
   // ---------------------------------------------------------------------------------- steps
@@ -475,13 +487,16 @@ button:focus-visible, a:focus-visible, input:focus-visible, .dlg:focus-visible {
     // The specific conditions first, "mental health" in general last.
     ids.sort((a, b) => (a === 'general') - (b === 'general'));
     const locale = /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,4}$/.test(navigator.language ?? '') ? navigator.language : 'en';
+    // The findings' rules, for their notes in the UI language.
+    const rules = [...new Set((verdict.findings ?? []).map((f) => f.rule).filter((id) => typeof id === 'string' && /^[a-z0-9_.-]{1,100}$/.test(id)))].slice(0, 200);
     const isCurrent = () => open === mine;
     Promise.resolve()
-      .then(() => api.runtime.sendMessage({ kind: 'content/panel-data', platform, handle: you?.controls?.handle ?? null, conditions: crisis ? [] : ids.slice(0, 50), locale }))
+      .then(() => api.runtime.sendMessage({ kind: 'content/panel-data', platform, handle: you?.controls?.handle ?? null, conditions: crisis ? [] : ids.slice(0, 50), locale, rules }))
       .catch((err) => ({ ok: false, error: String(err?.message ?? err) }))
       .then((reply) => {
         if (!isCurrent()) return;
         const ok = reply?.ok === true;
+        if (ok) fillNotes(dlg, reply.notes);
         if (lines) fillLines(doc, lines, ok && Array.isArray(reply.crisis_lines) ? reply.crisis_lines : []);
         if (reading && ok && Array.isArray(reply.conditions)) fillReading(doc, reading, reply.conditions);
         if (reading && !ok) reading.append(el(doc, 'p', { class: 'muted', text: t('panel_reading_unavailable') }));

@@ -172,6 +172,7 @@ function area(initial = {}) {
 
 let instance = 0;
 async function loadBackground(local = {}, uiLanguage = undefined) {
+  // `uiLanguage`: the language of the extension's strings (`options_lang`); none: no i18n API.
   assert.ok(existsSync(BACKGROUND), 'run ./build.sh first');
   const wasm = `data:application/wasm;base64,${readFileSync(path.join(DIST, WASM_PATH)).toString('base64')}`;
   const listeners = [];
@@ -179,7 +180,8 @@ async function loadBackground(local = {}, uiLanguage = undefined) {
   const api = {
     runtime: { id: self.id, getURL: (p) => (p === WASM_PATH ? wasm : `${self.origin}${p}`), onMessage: { addListener: (fn) => listeners.push(fn) }, onConnect: ignore, onInstalled: ignore },
     storage: { sync: area(), local: area(local), onChanged: ignore },
-    ...(uiLanguage ? { i18n: { getUILanguage: () => uiLanguage } } : {}),
+    // As Chromium started with --lang=es: the strings are Spanish, getUILanguage may say otherwise.
+    ...(uiLanguage ? { i18n: { getMessage: (key) => (key === 'options_lang' ? uiLanguage.split('-')[0] : ''), getUILanguage: () => 'en-US' } } : {}),
   };
   globalThis.chrome = api;
   const warn = console.warn;

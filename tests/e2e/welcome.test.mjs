@@ -3,7 +3,7 @@
 // and does not do, reaches the options page by mouse and by keyboard, and passes axe-core.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -134,5 +134,56 @@ if (BROWSERS.includes('chromium')) {
         await page.close();
       });
     }
+
+    // The engine's text follows too: a finding's note and a condition's name come from
+    // crate/data/translations/es.toml through the background (the English is in the rule files).
+    test('the panel and the options tester show the engine\'s notes and condition names in Spanish', async () => {
+      const toml = (file) => readFileSync(path.join(REPO, 'crate', file), 'utf8');
+      const quoted = (text, key) => [...text.matchAll(new RegExp(`^${key} = ("(?:[^"\\\\]|\\\\.)*")$`, 'gm'))].map((m) => JSON.parse(m[1]));
+      const translations = toml('data/translations/es.toml');
+      const spanish = new Map(quoted(translations, 'en').map((en, i) => [en, quoted(translations, 'es')[i]]));
+      const adhd = quoted(translations, 'adhd')[0];
+      const englishNote = new Map();
+      for (const lang of readdirSync(path.join(REPO, 'crate/rules'), { withFileTypes: true }).filter((d) => d.isDirectory())) {
+        for (const file of readdirSync(path.join(REPO, 'crate/rules', lang.name)).filter((f) => f.endsWith('.toml'))) {
+          for (const block of toml(`rules/${lang.name}/${file}`).split(/^\[\[rule\]\]$/m).slice(1)) englishNote.set(quoted(block, 'id')[0], quoted(block, 'note')[0]);
+        }
+      }
+      assert.equal(adhd, 'TDAH');
+      assert.ok(spanish.size > 50 && englishNote.size > 100, `${spanish.size} notes, ${englishNote.size} rules`);
+
+      // The panel of the feed's first post ("5 signs you have undiagnosed ADHD").
+      const feed = await br.site('https://www.tiktok.com/foryou');
+      await feed.waitFor(() => document.querySelector('article[data-scroll-index="0"] cts-badge'), null, 'the first post\'s badge');
+      await feed.evaluate(() => document.querySelector('article[data-scroll-index="0"] cts-badge').shadowRoot.querySelector('button').click());
+      await feed.waitFor(() => document.querySelector('cts-panel')?.shadowRoot?.querySelector('[role="dialog"]')?.dataset.state === 'ready', null, 'the panel with its data');
+      const panel = await feed.evaluate(() => {
+        const root = document.querySelector('cts-panel').shadowRoot;
+        return {
+          notes: Array.from(root.querySelectorAll('.claims .finding-note'), (n) => ({ rule: n.dataset.rule, text: n.textContent })),
+          reading: Array.from(root.querySelectorAll('.reading p'), (p) => p.textContent),
+        };
+      });
+      assert.ok(panel.notes.length > 0, 'the post\'s claims are listed');
+      for (const n of panel.notes) {
+        const en = englishNote.get(n.rule);
+        assert.ok(en, `rule ${n.rule} is in crate/rules`);
+        assert.equal(n.text, spanish.get(en), `${n.rule}: the Spanish of "${en}"`);
+      }
+      assert.ok(panel.reading.includes(es.panel_reading.message.replace('$NAME$', adhd)), JSON.stringify(panel.reading));
+      await feed.close();
+
+      // The options page's live tester, same caption.
+      const options = await br.extensionPage('options/options.html');
+      await options.waitFor(() => document.body.dataset.ready === 'true', null, 'options ready');
+      await options.type('#tester-caption', '5 signs you have undiagnosed ADHD');
+      await options.waitFor(() => document.querySelector('#tester-result li.finding[data-rule] .note'), null, 'a tester finding with its note');
+      const tested = await options.evaluate(() => Array.from(document.querySelectorAll('#tester-result li.finding[data-rule]'), (li) => ({ rule: li.dataset.rule, text: li.querySelector('.note')?.textContent })));
+      const withNote = tested.filter((f) => englishNote.has(f.rule));
+      assert.ok(withNote.length > 0, JSON.stringify(tested));
+      for (const f of withNote) assert.equal(f.text, spanish.get(englishNote.get(f.rule)), f.rule);
+      assert.deepEqual(br.offSite(), [], 'nothing left the machine');
+      await options.close();
+    });
   });
 }
