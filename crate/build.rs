@@ -169,7 +169,7 @@ struct TranslationToml {
     /// Condition id → display name.
     #[serde(default)]
     condition: BTreeMap<String, String>,
-    /// One entry per distinct English `note` of `rules/**/*.toml`.
+    /// One entry per distinct English `note` of `rules/**/*.toml` and of the non-clinical titles.
     #[serde(default)]
     note: Vec<NoteToml>,
 }
@@ -216,7 +216,7 @@ struct Out {
 /// One language's text, mirrored by `rules::Translations`.
 #[derive(Serialize)]
 struct TranslationOut {
-    /// Rule id → note, for every rule of `rules/**/*.toml`.
+    /// Rule id → note, for every rule of `rules/**/*.toml` and every non-clinical title.
     notes: BTreeMap<String, String>,
     /// Condition id → display name, for every condition.
     conditions: BTreeMap<String, String>,
@@ -401,14 +401,6 @@ fn compile(root: &Path) -> Result<String, Errors> {
         }
     }
 
-    // The rules written in `rules/` (not the generated condition and credential ones): their
-    // notes are the ones `data/translations/*.toml` must translate.
-    let rule_notes: Vec<(String, String)> = out
-        .rules
-        .iter()
-        .map(|r| (r.id.clone(), r.note.clone()))
-        .collect();
-
     let mut condition_ids = HashSet::new();
     for c in conditions {
         let file = &conditions_file;
@@ -483,6 +475,17 @@ fn compile(root: &Path) -> Result<String, Errors> {
         }
     }
 
+    // The notes a person reads under a finding, which `data/translations/*.toml` must translate:
+    // the rules written in `rules/` and the non-clinical titles (the panel lists those as
+    // findings). Topic notes and clinical credentials' notes are not shown as such.
+    let rule_notes: Vec<(String, String)> = out
+        .rules
+        .iter()
+        .filter(|r| {
+            r.condition.is_none() && (r.credential.is_none() || r.category == "non_clinical_title")
+        })
+        .map(|r| (r.id.clone(), r.note.clone()))
+        .collect();
     let condition_ids: Vec<String> = out.conditions.iter().map(|c| c.id.clone()).collect();
     out.translations = read_translations(root, &data_dir, &rule_notes, &condition_ids, &mut errors);
 
@@ -494,7 +497,7 @@ fn compile(root: &Path) -> Result<String, Errors> {
 }
 
 /// Reads every `data/translations/<lang>.toml` and checks it is complete and has nothing stale:
-/// every note of a rule in `rules/` has exactly one entry (keyed by its English text), every entry
+/// every note of a rule in `rules/` or of a non-clinical title has exactly one entry (keyed by its English text), every entry
 /// is some rule's note, and every condition (and nothing else) has a non-empty name. A missing
 /// entry would show English in the middle of a Spanish panel; an unused one is a note that was
 /// reworded in English and no longer translated.

@@ -235,14 +235,15 @@ test('content/panel-data in Spanish: the notes of the rules asked for and the co
   const es = spanishData();
   const bg = await loadBackground({}, 'es-ES');
   const message = { kind: 'content/panel-data', platform: 'tiktok', handle: null, conditions: ['adhd'], locale: 'es-ES' };
-  const asked = ['en.diag.signs-you-have', 'cred.lcsw', 'no.such.rule'];
+  const asked = ['en.diag.signs-you-have', 'cred.nc.coach', 'cred.lcsw', 'no.such.rule'];
   const reply = await bg.send({ ...message, rules: asked });
   assert.equal(reply.ok, true, JSON.stringify(reply));
   assert.deepEqual(reply.conditions.map((c) => [c.id, c.name]), [['adhd', es.adhd]]);
   assert.ok(reply.conditions[0].links.length > 0);
-  // Only rules with a translation: a credential keeps its English note, an unknown id is dropped.
-  assert.deepEqual(Object.keys(reply.notes), ['en.diag.signs-you-have']);
-  assert.ok([...es.notes.values()].includes(reply.notes['en.diag.signs-you-have']));
+  // Only rules with a translation: a clinical credential (its meaning comes from _locales) keeps
+  // its English note, an unknown id is dropped; a non-clinical title, listed as a finding, has one.
+  assert.deepEqual(Object.keys(reply.notes), ['en.diag.signs-you-have', 'cred.nc.coach']);
+  for (const id of Object.keys(reply.notes)) assert.ok([...es.notes.values()].includes(reply.notes[id]), id);
   // Without `rules`, no notes; the rest of the reply is as before.
   assert.deepEqual((await bg.send(message)).notes, {});
 
