@@ -4,6 +4,8 @@
 // fills that bio into the same creator's later posts, saying when it was seen. Pure functions:
 // background.js does the storage calls.
 
+import { isDate } from './values.js';
+
 /** Platforms a creator can be remembered for (the engine's `Platform`). */
 export const PLATFORMS = ['tiktok', 'instagram'];
 /** Longest bio kept: both sites cap bios far below this; a page cannot fill storage through us. */
@@ -34,7 +36,7 @@ function nonEmpty(value) {
 export function readRecord(value) {
   if (typeof value !== 'object' || value === null) return null;
   const bio = nonEmpty(value.bio);
-  const seen = typeof value.seen === 'string' && !Number.isNaN(Date.parse(value.seen)) ? value.seen : null;
+  const seen = isDate(value.seen) ? value.seen : null;
   if (!bio || !seen) return null;
   return { bio, name: typeof value.name === 'string' ? value.name : '', seen };
 }

@@ -4,15 +4,15 @@
 // with exactly the documented shape. Anything else is dropped without a reply, so a page or
 // another extension learns nothing from probing.
 
+import { PLATFORMS } from './creators.js';
+import { isPlainObject } from './values.js';
+
 /** Most posts in one `content/analyze` batch; a feed frame holds a handful. */
 export const MAX_BATCH = 500;
 /** Longest post key (video id, shortcode, or a fallback the adapter builds). */
 export const MAX_KEY = 256;
 
-/** A plain object: not null, not an array. */
-export function isPlainObject(value) {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPlainObject };
 
 /** True when `message` has exactly the keys in `allowed` plus `kind`, and the required ones. */
 function hasShape(message, required, optional = []) {
@@ -41,7 +41,6 @@ function isBatchItem(item) {
 }
 
 /** Platforms the panel's messages name (the engine's `Platform`). */
-const PLATFORMS = ['tiktok', 'instagram'];
 /** Most condition ids one `content/panel-data` asks for (the shipped data has about twenty). */
 export const MAX_CONDITIONS = 50;
 

@@ -23,6 +23,11 @@
 // fixtures of every earlier version (tests/fixtures/storage/); `migrate`, `repairSettings` and
 // `setAside` do the storage calls.
 
+import { PLATFORMS } from './creators.js';
+import { RATINGS } from './notes.js';
+import { LEVELS } from './seen.js';
+import { isDate, isPlainObject } from './values.js';
+
 /** The storage schema this version writes. */
 export const STORAGE_SCHEMA = 2;
 /** The schema of the `settings` value this version reads and writes (unchanged since version 1). */
@@ -36,18 +41,10 @@ export const ASIDE_PREFIX = 'corrupt:';
 /** Most values kept aside: beyond it the oldest are dropped, so a fault cannot fill storage. */
 export const MAX_ASIDE = 20;
 
-const MIN_LEVELS = ['info', 'caution', 'warning'];
-const SITES = ['tiktok', 'instagram'];
-const RATINGS = ['helpful', 'harmful'];
-const LEVELS = ['none', 'info', 'caution', 'warning', 'support'];
-
-function isPlainObject(value) {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isDate(value) {
-  return typeof value === 'string' && !Number.isNaN(Date.parse(value));
-}
+/** The lowest badge levels a person can choose (`display.min_level`). */
+export const MIN_LEVELS = ['info', 'caution', 'warning'];
+/** The sites `display.sites` switches: the platforms the extension reads. */
+export const SITES = PLATFORMS;
 
 const ok = { ok: true };
 const broken = (detail) => ({ ok: false, reason: 'invalid', detail });

@@ -4,6 +4,7 @@
 // background.js does the storage calls, the popup reads the same records.
 
 import { creatorKey } from './creators.js';
+import { isDate, isPlainObject } from './values.js';
 
 /** What the person can say a creator is for them; `null` is "not rated". */
 export const RATINGS = ['helpful', 'harmful'];
@@ -14,10 +15,6 @@ export const REASONS = ['entertainment', 'information', 'memes', 'growth'];
 export function noteKey(platform, handle) {
   const key = creatorKey(platform, handle);
   return key === null ? null : `note:${key.slice('creator:'.length)}`;
-}
-
-function isPlainObject(value) {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -55,7 +52,7 @@ export function noteRecord(note, now) {
 export function readNote(value) {
   if (!isPlainObject(value)) return null;
   const { updated, ...rest } = value;
-  if (typeof updated !== 'string' || Number.isNaN(Date.parse(updated))) return null;
+  if (!isDate(updated)) return null;
   const checked = checkNote(rest);
   if (!checked.ok) return null;
   return { ...checked.note, updated };

@@ -8,6 +8,7 @@
 
 import { creatorKey } from './creators.js';
 import { noteKey, readNote } from './notes.js';
+import { isDate, isPlainObject } from './values.js';
 
 export { noteKey, readNote };
 
@@ -46,13 +47,11 @@ export function parseKey(key) {
   return { kind: m[1], platform: m[2], handle: m[3] };
 }
 
-const isDate = (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v));
-const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const rank = (level) => LEVELS.indexOf(level);
 
 /** A stored `seen:` value, if it has the documented shape (anything else is ignored). */
 export function readSeen(value) {
-  if (!isObject(value) || !isDate(value.first) || !isDate(value.last)) return null;
+  if (!isPlainObject(value) || !isDate(value.first) || !isDate(value.last)) return null;
   if (!LEVELS.includes(value.level) || !CREDENTIAL_STATUSES.includes(value.credential_status)) return null;
   const posts = Number.isInteger(value.posts) && value.posts >= 0 ? value.posts : 0;
   const recent = Array.isArray(value.recent) ? value.recent.filter((id) => typeof id === 'string').slice(-MAX_RECENT) : [];
@@ -77,7 +76,7 @@ export function seenInBatch(posts, verdicts) {
   const out = new Map();
   posts.forEach((post, i) => {
     const verdict = verdicts[i];
-    if (!isObject(post) || !isObject(verdict) || verdict.mental_health !== true) return;
+    if (!isPlainObject(post) || !isPlainObject(verdict) || verdict.mental_health !== true) return;
     if (typeof post.caption !== 'string' || post.caption.trim() === '') return;
     if (!LEVELS.includes(verdict.level)) return;
     const key = seenKey(post.platform ?? 'tiktok', post.author?.handle);

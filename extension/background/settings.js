@@ -44,7 +44,8 @@ export async function readSettings(storage) {
     console.warn('Check the Source: settings unreadable in storage.sync, reading storage.local.', error);
     synced = undefined;
   }
-  if (checkSettings(synced).ok || checkSettings(synced).reason === 'newer') return { settings: synced, area: 'sync' };
+  const fromSync = pickSettings(synced, undefined);
+  if (fromSync.settings) return fromSync; // storage.local is read only when sync has none
   const local = (await storage.local.get(SETTINGS_KEY))?.[SETTINGS_KEY];
   return pickSettings(undefined, local);
 }

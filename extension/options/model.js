@@ -7,8 +7,10 @@
 //   {schema: 1, config: <engine configuration document>, display: {min_level, sites: {tiktok, instagram}}}
 // The engine reads only `config`; `display` is for the content script.
 
-/** The settings schema this page writes and reads. */
-export const SCHEMA = 1;
+import { MIN_LEVELS, SETTINGS_SCHEMA, SITES } from '../background/migrate.js';
+
+/** The settings schema this page writes and reads: the one the background checks stored values against. */
+export const SCHEMA = SETTINGS_SCHEMA;
 /** The engine configuration version. */
 export const CONFIG_VERSION = 1;
 /** Largest file Import reads (a full configuration is far smaller). */
@@ -19,9 +21,8 @@ export const KEYWORD_CATEGORIES = ['diagnostic', 'treatment_claim', 'sponsorship
 /** Every category the engine accepts keywords for (an imported file may use the last two). */
 export const ENGINE_CATEGORIES = [...KEYWORD_CATEGORIES, 'lived_experience', 'certainty'];
 export const SENSITIVITIES = ['low', 'normal', 'high'];
-/** Badge levels a person can choose as the lowest shown; `support` is always shown. */
-export const MIN_LEVELS = ['info', 'caution', 'warning'];
-export const SITES = ['tiktok', 'instagram'];
+/** Badge levels a person can choose as the lowest shown (`support` is always shown), and the sites. */
+export { MIN_LEVELS, SITES };
 export const DEFAULT_DISPLAY = Object.freeze({ min_level: 'info', sites: Object.freeze({ tiktok: true, instagram: true }) });
 
 const CONFIG_KEYS = ['version', 'disabled_rules', 'keywords', 'ignored_phrases', 'sensitivity'];
