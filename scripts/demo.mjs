@@ -121,7 +121,7 @@ async function main() {
     await wait(options, () => document.body.dataset.ready === 'true', null, 'the options page ready');
     await shot(options, 'options.png');
 
-    const offSite = browser.aborted.filter((u) => !/^https:\/\/www\.(tiktok|instagram)\.com\//.test(u));
+    const offSite = browser.offSite();
     if (offSite.length) throw new Error(`requests tried to leave the machine: ${offSite.join(', ')}`);
   } finally {
     await browser.close();

@@ -118,7 +118,7 @@ async function chromiumDriver() {
       }
       return { value, ...attribute(events, `${b.extensionOrigin}/content/`) };
     },
-    offSite: () => b.aborted.filter((u) => !/^https:\/\/www\.(tiktok|instagram)\.com\//.test(u)),
+    offSite: () => b.offSite(),
     requested: (url) => b.requests.includes(url),
     close: () => b.close(),
   };
@@ -210,7 +210,7 @@ async function firefoxDriver() {
       await driver.switchTo().window(tab);
     },
     trace: null,
-    offSite: () => [...b.blocked].filter((h) => !/(^|\.)(mozilla\.(com|net|org)|firefox\.com)(:\d+)?(\/|$)/.test(h.replace(/^https?:\/\//, ''))),
+    offSite: () => b.offSite(),
     requested: (url) => b.served.includes(url) || b.unserved.includes(url),
     close: () => b.close(),
   };

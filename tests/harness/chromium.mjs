@@ -72,6 +72,12 @@ export async function launchChromium({ dist = 'dist/chrome', headless = true, ar
     aborted: router.aborted,
     /** Every request URL the context saw, in order. */
     requests: router.requests,
+    /**
+     * Aborted requests that were not for the two sites (a site URL the map does not hold is
+     * aborted too, but would not have left for anywhere new): what the no-network tests assert
+     * is empty.
+     */
+    offSite: () => router.aborted.filter((u) => !/^https:\/\/www\.(tiktok|instagram)\.com\//.test(u)),
     /** Adds a Playwright route in front of the harness's own (later routes win). */
     route: (urlOrPredicate, handler) => context.route(urlOrPredicate, handler),
     /** A new tab. */

@@ -115,6 +115,12 @@ export async function launchFirefox({ dist = 'dist/firefox', headless = true } =
       unserved,
       /** Requests that tried to leave the machine (refused by the proxy): `host:port` or URL. */
       blocked: proxy.blocked,
+      /**
+       * Blocked requests that were not Firefox's own services (remote settings, add-on metadata
+       * knock on the refusing proxy whatever the extension does): what the no-network tests
+       * assert is empty.
+       */
+      offSite: () => proxy.blocked.filter((h) => !/(^|\.)(mozilla\.(com|net|org)|firefox\.com)(:\d+)?(\/|$)/.test(h.replace(/^https?:\/\//, ''))),
       /** Serves these real URLs; same map format as the Chromium harness. */
       serveSite(map) {
         for (const [u, response] of Object.entries(map)) sites.set(u, response);

@@ -78,7 +78,7 @@ async function chromiumDriver() {
     },
     /** Stops the background service worker as Chrome does when idle (null where not possible). */
     stopBackground: () => b.stopServiceWorker(),
-    offSite: () => b.aborted.filter((u) => !/^https:\/\/www\.(tiktok|instagram)\.com\//.test(u)),
+    offSite: () => b.offSite(),
     close: () => b.close(),
   };
   return api;
@@ -166,9 +166,7 @@ async function firefoxDriver() {
     },
     // Firefox keeps the background page while a test runs; there is no stop to simulate.
     stopBackground: null,
-    // Firefox's own services (remote settings, add-on metadata) knock on the refusing proxy
-    // whatever the extension does; anything else was the extension or the page.
-    offSite: () => [...b.blocked].filter((h) => !/(^|\.)(mozilla\.(com|net|org)|firefox\.com)(:\d+)?(\/|$)/.test(h.replace(/^https?:\/\//, ''))),
+    offSite: () => b.offSite(),
     close: () => b.close(),
   };
   return api;

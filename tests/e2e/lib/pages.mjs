@@ -69,7 +69,7 @@ async function chromiumPages(args) {
     },
     /** URLs of the tabs open now. */
     tabUrls: () => b.context.pages().map((p) => p.url()),
-    offSite: () => b.aborted.filter((u) => !/^https:\/\/www\.(tiktok|instagram)\.com\//.test(u)),
+    offSite: () => b.offSite(),
     close: () => b.close(),
   };
 }
@@ -174,7 +174,7 @@ async function firefoxPages() {
       await driver.switchTo().window(current);
       return urls;
     },
-    offSite: () => [...b.blocked].filter((h) => !/(^|\.)(mozilla\.(com|net|org)|firefox\.com)(:\d+)?(\/|$)/.test(h.replace(/^https?:\/\//, ''))),
+    offSite: () => b.offSite(),
     close: () => b.close(),
   };
 }
