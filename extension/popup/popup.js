@@ -9,7 +9,7 @@
 // sites the extension has host access to.
 // Tests (and the demo) may name the tab: `popup.html?tabId=<id>` or `?tabUrl=<match pattern>`.
 
-import { followed, keysOf, NOTE_PREFIX, SEEN_PREFIX } from '../background/seen.js';
+import { CREDENTIAL_STATUSES, followed, keysOf, LEVELS, NOTE_PREFIX, SEEN_PREFIX } from '../background/seen.js';
 import { CONFIG_VERSION, readDisplay, SCHEMA } from '../options/model.js';
 import { KEY as SETTINGS_KEY, loadSettings, saveSettings } from '../options/store.js';
 
@@ -104,10 +104,9 @@ function show({ site, state, warn = false, counts = null }) {
   showPause(site);
 }
 
-const LEVEL_WORDS = new Set(['none', 'info', 'caution', 'warning', 'support']);
-const STATUS_WORDS = new Set(['none', 'non_clinical', 'claimed_unverified', 'licensed']);
-const levelWords = (level) => (LEVEL_WORDS.has(level) ? t(`popup_level_${level}`) : '');
-const statusWords = (status) => (STATUS_WORDS.has(status) ? t(`popup_cred_${status}`) : '');
+// Only the engine's own words become message keys (the tab's status reply is not trusted).
+const levelWords = (level) => (LEVELS.includes(level) ? t(`popup_level_${level}`) : '');
+const statusWords = (status) => (CREDENTIAL_STATUSES.includes(status) ? t(`popup_cred_${status}`) : '');
 
 /** The last checklist opened in the tab (`lastChecklist` of `popup/status`), or "none yet". */
 function showLast(last) {
