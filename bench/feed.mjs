@@ -7,7 +7,8 @@
 // Prints JSON with, per browser: main-thread script and task time on vs off (CDP Performance
 // metrics), long tasks, post-to-badge latency p50/p95 (the service worker stopped before each run,
 // so the first batch pays its cold start), background per-batch analysis time, and heap after
-// 500 and 5,000 posts.
+// 500 and 5,000 posts. Firefox: latency, the background page's timings (stopped before the run
+// too) and heap (its memory reports, GC forced in every process: firefoxReports below).
 import { FEED_HTML, feedScript } from './feed-page.mjs';
 import { launchChromium } from '../tests/harness/chromium.mjs';
 import { launchFirefox } from '../tests/harness/firefox.mjs';
@@ -18,7 +19,7 @@ const arg = (name, dflt) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const PAIRS = arg('pairs', 3);
-/** `--skip heap,firefox`: leave parts out while iterating (./build.sh bench runs everything). */
+/** `--skip heap,firefox,chromium`: leave parts out while iterating (./build.sh bench runs everything). */
 const SKIP = new Set((process.argv.includes('--skip') ? process.argv[process.argv.indexOf('--skip') + 1] : '').split(','));
 const POSTS = arg('posts', 2000);
 const SITE = {
@@ -185,15 +186,162 @@ async function chromiumHeap(extension) {
   }
 }
 
-async function firefoxRun() {
-  const browser = await launchFirefox({ dist: `${DIST}/firefox` });
+/**
+ * Firefox rounds performance.now() to 1 ms (privacy.reduceTimerPrecision) in pages and extensions
+ * alike, too coarse for a batch of ~1 ms; the benchmark's profiles turn that off (its tests' don't).
+ */
+const FIREFOX_PREFS = { 'privacy.reduceTimerPrecision': false };
+
+/** Runs `script` (with `args`) as privileged JS in Firefox's parent process (the chrome context). */
+async function inChrome(browser, script, ...args) {
+  await browser.driver.setContext('chrome');
+  try {
+    return await browser.driver.executeAsyncScript(script, ...args);
+  } finally {
+    await browser.driver.setContext('content');
+  }
+}
+
+/**
+ * Firefox's memory reports, about:memory's, from every process: `getReportsExtended` with
+ * `minimize` set has each process run its GC and cycle collector (three rounds, as about:memory's
+ * "Minimize memory usage") before it reports, so this is the GC-forced reading Chromium's
+ * `HeapProfiler.collectGarbage` gives. Only the explicit reports, as [process, path, bytes], with
+ * the paths' URLs back to forward slashes.
+ */
+async function firefoxReports(browser) {
+  return inChrome(browser, `
+    const done = arguments[arguments.length - 1];
+    const reports = [];
+    Cc['@mozilla.org/memory-reporter-manager;1'].getService(Ci.nsIMemoryReporterManager).getReportsExtended(
+      (process, path, kind, units, amount) => {
+        if (units === Ci.nsIMemoryReporter.UNITS_BYTES && path.startsWith('explicit/')) reports.push([process, path.replaceAll('\\\\', '/'), amount]);
+      }, null,
+      () => done(reports), null,
+      false /* anonymize */, true /* minimize: GC + CC in every process first */, '' /* no DMD */);`);
+}
+
+// Not live JS data: free cells inside GC arenas and their bookkeeping (they vary with how the
+// last GC left the arenas), and the WebAssembly engine's linear memory and compiled code (outside
+// the JS heap in V8 too; reported on their own).
+const NOT_JS_HEAP = /\/(unused-gc-things|gc-heap-arena-admin)$|\/non-heap\/(elements|code)\/wasm$/;
+const WASM_MEMORY = /\/non-heap\/elements\/wasm$/;
+const sum = (rows) => rows.reduce((n, [, , bytes]) => n + bytes, 0);
+
+/**
+ * From the memory reports, in bytes:
+ * - `page_js`: the feed tab's JavaScript heap, i.e. its zone: the page's realm, the content
+ *   scripts' realms (ours and Firefox's built-in web-compat one, present on and off alike) and
+ *   what they share (strings, shapes, wrappers), which is what V8's heap usage counts for a page;
+ * - `content_script_js`: our content script's own realm alone (the zone's shared parts not in it);
+ * - `page_total`: everything the tab's window reports (DOM nodes, including orphans kept alive,
+ *   layout, style) plus the content scripts' realms;
+ * - `background_js`, `background_wasm`, `background_total`, `background_window`: the same for the
+ *   extension's background page (an event page in the extension process), its engine's
+ *   WebAssembly memory apart, and the window id (a restarted event page gets a new one).
+ */
+function firefoxHeap(reports, extensionOrigin) {
+  const feed = reports.filter(([, p]) => /^explicit\/window-objects\/top\(https:\/\/www\.tiktok\.com(:\d+)?\/foryou[?,]/.test(p));
+  const tops = new Set(feed.map(([proc, p]) => `${proc} ${p.match(/^explicit\/window-objects\/top\([^)]*\)/)[0]}`));
+  if (tops.size !== 1) throw new Error(`expected one feed tab in Firefox's memory reports, found ${tops.size}: ${[...tops].join('; ')}`);
+  const [proc] = feed[0];
+  const zone = feed.map(([, p]) => p.match(/\/js-zone\((0x[0-9a-f]+)\)\//)?.[1]).find(Boolean);
+  if (!zone) throw new Error("no JS zone in the feed tab's memory reports");
+  const nonWindow = reports.filter(([pr, p]) => pr === proc && p.startsWith(`explicit/js-non-window/zones/zone(${zone})/`));
+  const isJs = ([, p]) => /\/js-(zone|realm)\(/.test(p) && !NOT_JS_HEAP.test(p);
+  const result = {
+    page_js: sum(feed.filter(isJs)) + sum(nonWindow.filter(([, p]) => !NOT_JS_HEAP.test(p))),
+    content_script_js: sum(nonWindow.filter(([, p]) => p.includes(`, ${extensionOrigin}/]], Content Script`) && !NOT_JS_HEAP.test(p))),
+    page_total: sum(feed) + sum(nonWindow),
+  };
+  if (!extensionOrigin) return result;
+  const bgTop = `explicit/window-objects/top(${extensionOrigin}/_generated_background_page.html, id=`;
+  const bg = reports.filter(([, p]) => p.startsWith(bgTop));
+  if (bg.length === 0) return { ...result, background_js: null, background_wasm: null, background_total: null, background_window: null };
+  const bgWindows = new Set(bg.map(([, p]) => p.slice(bgTop.length).match(/^\d+/)[0]));
+  if (bgWindows.size !== 1) throw new Error(`expected one background page, found windows ${[...bgWindows].join(', ')}`);
+  return {
+    ...result,
+    background_js: sum(bg.filter(isJs)),
+    background_wasm: sum(bg.filter(([, p]) => WASM_MEMORY.test(p))),
+    background_total: sum(bg),
+    background_window: Number([...bgWindows][0]),
+  };
+}
+
+/**
+ * Firefox's heap after 500 and after 5,000 posts, the same protocol as chromiumHeap (and the same
+ * feed URL): GC forced in every process before each reading, with the extension on and off.
+ */
+async function firefoxHeapRun(extension) {
+  const browser = await launchFirefox({ dist: `${DIST}/firefox`, extension, prefs: FIREFOX_PREFS });
   try {
     browser.serveSite(SITE);
+    const d = browser.driver;
+    const origin = extension ? browser.extensionOrigin : null;
+    const badgesIn = () => extension
+      ? until(() => d.executeScript('return Object.keys(window.__bench.mh).every((id) => id in window.__bench.badged)'), Boolean, 10_000)
+      : null;
+    await browser.get('https://www.tiktok.com/foryou?posts=5000&pauseAt=500&batch=10&tick=20');
+    await until(() => d.executeScript('return Boolean(window.__bench && window.__bench.paused)'), Boolean, 120_000);
+    await badgesIn();
+    const at500 = firefoxHeap(await firefoxReports(browser), origin);
+    await d.executeScript('window.__bench.resume()');
+    await until(() => d.executeScript('return window.__bench.done'), Boolean, 600_000);
+    await badgesIn();
+    const at5000 = firefoxHeap(await firefoxReports(browser), origin);
+    const mb = (x) => (x === null || x === undefined ? null : round(x / 1e6, 2));
+    const growth = (k) => (at500[k] === null || at5000[k] === null ? null : mb(at5000[k] - at500[k]));
+    const out = {};
+    for (const k of Object.keys(at500)) {
+      if (k === 'background_window') continue;
+      out[`${k}_500_mb`] = mb(at500[k]);
+      out[`${k}_5000_mb`] = mb(at5000[k]);
+      out[`${k}_growth_mb`] = growth(k);
+    }
+    // A background page restarted between the readings (event pages stop when idle) would make
+    // its growth meaningless: say so rather than print it.
+    if (extension) out.background_same_page = at500.background_window === at5000.background_window;
+    return out;
+  } finally {
+    await browser.close();
+  }
+}
+
+async function firefoxRun() {
+  const browser = await launchFirefox({ dist: `${DIST}/firefox`, prefs: FIREFOX_PREFS });
+  try {
+    browser.serveSite(SITE);
+    // Stop the background page (an event page: Firefox stops it when idle, as Chrome does its
+    // service worker), so the first batch pays its cold start, as in the Chromium runs.
+    const stopped = await inChrome(browser, `
+      const [id, done] = arguments;
+      const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+      const extension = ExtensionParent.GlobalManager.getExtension(id);
+      extension.promiseBackgroundStarted().then(() => extension.terminateBackground())
+        .then(() => done(extension.backgroundState), (e) => done(String(e)));`, browser.geckoId);
+    if (stopped !== 'stopped') throw new Error(`Firefox's background page did not stop: ${stopped}`);
     await browser.get(`https://www.tiktok.com/foryou?posts=${POSTS}`);
     const read = () => browser.driver.executeScript('return JSON.parse(JSON.stringify(window.__bench || {}))');
     await until(read, (b) => b.done, 600_000);
     const settled = await until(read, (b) => Object.keys(b.mh).every((id) => id in b.badged), 5_000);
-    return summarise(settled);
+    const result = summarise(settled);
+    // The background's User Timing (background.js), read from an extension page: in Firefox it
+    // shares the background page's process and reaches its window with runtime.getBackgroundPage().
+    await browser.openExtensionPage('options/options.html');
+    const measures = await browser.driver.executeAsyncScript(`
+      const done = arguments[arguments.length - 1];
+      browser.runtime.getBackgroundPage().then((w) => done({
+        analyze: w.performance.getEntriesByName('cts:analyze').map((e) => e.duration),
+        init: w.performance.getEntriesByName('cts:init').map((e) => e.duration),
+      }), (e) => done({ error: String(e) }));`);
+    if (measures.error) throw new Error(`Firefox background page's measures: ${measures.error}`);
+    result.background_batches = measures.analyze.length;
+    result.background_batch_p50_ms = round(quantile(measures.analyze, 0.5), 2);
+    result.background_batch_p95_ms = round(quantile(measures.analyze, 0.95), 2);
+    result.background_init_ms = round(measures.init[0], 1);
+    result.background_first_batch_ms = round(measures.analyze[0], 1);
+    return result;
   } finally {
     await browser.close();
   }
@@ -201,15 +349,15 @@ async function firefoxRun() {
 
 const on = [];
 const off = [];
-for (let i = 0; i < PAIRS; i++) {
+for (let i = 0; i < (SKIP.has('chromium') ? 0 : PAIRS); i++) {
   log(`chromium pair ${i + 1}/${PAIRS}: on`);
   on.push(await chromiumRun(true));
   log(`chromium pair ${i + 1}/${PAIRS}: off`);
   off.push(await chromiumRun(false));
 }
-log('chromium heap, 500 → 5000 posts');
 let heap = null;
-if (!SKIP.has('heap')) {
+if (!SKIP.has('heap') && !SKIP.has('chromium')) {
+  log('chromium heap, 500 → 5000 posts');
   const on = await chromiumHeap(true);
   log('chromium heap, extension off');
   const off = await chromiumHeap(false);
@@ -222,11 +370,29 @@ if (!SKIP.has('heap')) {
     extension_growth_mb: round(on.growth_mb - off.growth_mb, 2),
   };
 }
-log('firefox');
-const firefox = SKIP.has('firefox') ? null : await firefoxRun();
+let firefox = null;
+if (!SKIP.has('firefox')) {
+  log('firefox');
+  firefox = await firefoxRun();
+  if (!SKIP.has('heap')) {
+    log('firefox heap, 500 → 5000 posts');
+    const on = await firefoxHeapRun(true);
+    log('firefox heap, extension off');
+    const off = await firefoxHeapRun(false);
+    firefox.heap = {
+      ...on,
+      page_js_off_500_mb: off.page_js_500_mb,
+      page_js_off_5000_mb: off.page_js_5000_mb,
+      page_js_off_growth_mb: off.page_js_growth_mb,
+      page_total_off_growth_mb: off.page_total_growth_mb,
+      // As for Chromium: the page's growth with the extension beyond its growth without.
+      extension_growth_mb: round(on.page_js_growth_mb - off.page_js_growth_mb, 2),
+    };
+  }
+}
 
 const med = (runs, key) => quantile(runs.map((r) => r[key]).filter(Number.isFinite), 0.5);
-const chromium = {
+const chromium = SKIP.has('chromium') ? null : {
   runs_on: on,
   runs_off: off,
   script_ms_on: med(on, 'script_ms'),

@@ -83,6 +83,7 @@ results.size = {
   zips,
 };
 
+const ffHeap = feed.firefox.heap;
 const budgets = [
   ['engine: per post, native', `${results.engine.native_per_post_us} µs`, results.engine.native_per_post_us < 10, '< 10 µs'],
   ['engine: vs one regex per rule', `${results.engine.speedup_vs_naive}×`, results.engine.speedup_vs_naive >= 5, '≥ 5×'],
@@ -97,7 +98,11 @@ const budgets = [
   ['feed: long tasks on / off', `${feed.chromium.long_tasks_on} / ${feed.chromium.long_tasks_off}`, feed.chromium.long_tasks_on <= feed.chromium.long_tasks_off, 'none added'],
   ['feed: post → badge p50 (Chromium, cold worker)', `${feed.chromium.latency_p50_ms} ms`, feed.chromium.latency_p50_ms < 30, '< 30 ms'],
   ['feed: post → badge p95 (Chromium, cold worker)', `${feed.chromium.latency_p95_ms} ms`, feed.chromium.latency_p95_ms < 100, '< 100 ms'],
-  ['feed: post → badge p50 / p95 (Firefox)', `${feed.firefox.latency_p50_ms} / ${feed.firefox.latency_p95_ms} ms`, null, ''],
+  ['feed: post → badge p50 / p95 (Firefox, cold background page)', `${feed.firefox.latency_p50_ms} / ${feed.firefox.latency_p95_ms} ms`, null, ''],
+  ['feed: Firefox background batch p50 / p95; engine instantiate; first batch (cold)', `${feed.firefox.background_batch_p50_ms} / ${feed.firefox.background_batch_p95_ms} ms; ${feed.firefox.background_init_ms} ms; first batch ${feed.firefox.background_first_batch_ms} ms`, null, ''],
+  ["feed: Firefox page JS heap 500 → 5,000 posts (the tab's zone, extension on; growth beyond the page without it; our content script's realm alone)", `${ffHeap.page_js_500_mb} → ${ffHeap.page_js_5000_mb} MB (+${ffHeap.page_js_growth_mb}; +${ffHeap.extension_growth_mb}; realm +${ffHeap.content_script_js_growth_mb})`, ffHeap.page_js_growth_mb <= 2, '≤ +2 MB'],
+  ['feed: Firefox page with DOM and layout 500 → 5,000 posts (on; off)', `${ffHeap.page_total_500_mb} → ${ffHeap.page_total_5000_mb} MB (+${ffHeap.page_total_growth_mb}; off +${ffHeap.page_total_off_growth_mb})`, null, ''],
+  ['feed: Firefox background page JS heap 500 → 5,000 posts (engine WebAssembly memory apart)', ffHeap.background_same_page ? `${ffHeap.background_js_500_mb} → ${ffHeap.background_js_5000_mb} MB (+${ffHeap.background_js_growth_mb}); wasm ${ffHeap.background_wasm_500_mb} → ${ffHeap.background_wasm_5000_mb} MB` : 'background page restarted between the readings: no figure', ffHeap.background_same_page ? ffHeap.background_js_growth_mb <= 2 : false, '≤ +2 MB'],
   ['feed: background batch p50 / p95; engine instantiate; first batch (cold)', `${feed.chromium.background_batch_p50_ms} / ${feed.chromium.background_batch_p95_ms} ms; ${feed.chromium.background_init_ms} ms; first batch ${feed.chromium.background_first_batch_ms} ms`, null, ''],
   ['feed: page heap 500 → 5,000 posts (extension on; growth beyond the page without it)', `${feed.chromium.heap.page_heap_500_mb} → ${feed.chromium.heap.page_heap_5000_mb} MB (+${feed.chromium.heap.growth_mb}; +${feed.chromium.heap.extension_growth_mb})`, feed.chromium.heap.growth_mb <= 2, '≤ +2 MB'],
   ['feed: service worker heap 500 → 5,000 posts', `${feed.chromium.heap.worker_heap_500_mb} → ${feed.chromium.heap.worker_heap_5000_mb} MB (+${feed.chromium.heap.worker_growth_mb})`, feed.chromium.heap.worker_growth_mb <= 2, '≤ +2 MB'],

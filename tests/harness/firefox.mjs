@@ -29,9 +29,11 @@ const run = promisify(execFile);
 
 /**
  * Launches headless Firefox ESR with `dist` installed as a temporary add-on and the two sites
- * served locally. Returns the handle described in README.md.
+ * served locally. Returns the handle described in README.md. `extension: false` launches the same
+ * browser without the add-on (the benchmark's "off" profile); `dist` is still read for its id.
+ * `prefs`: more preferences for this launch only (none by default; the benchmark's timer precision).
  */
-export async function launchFirefox({ dist = 'dist/firefox', headless = true } = {}) {
+export async function launchFirefox({ dist = 'dist/firefox', headless = true, extension = true, prefs = {} } = {}) {
   const extensionDir = path.resolve(dist);
   const manifestPath = path.join(extensionDir, 'manifest.json');
   if (!existsSync(manifestPath)) throw new Error(`no built extension at ${extensionDir}: run ./build.sh first`);
@@ -78,6 +80,7 @@ export async function launchFirefox({ dist = 'dist/firefox', headless = true } =
       .setPreference('services.settings.server', 'data:,#remote-settings-dummy/v1')
       .setPreference('browser.newtabpage.enabled', false)
       .setPreference('browser.startup.homepage', 'about:blank');
+    for (const [name, value] of Object.entries(prefs)) options.setPreference(name, value);
     if (headless) options.addArguments('-headless');
     // Selenium Manager must not look anything up: paths are given, and these say so.
     process.env.SE_OFFLINE = 'true';
@@ -92,7 +95,7 @@ export async function launchFirefox({ dist = 'dist/firefox', headless = true } =
       .setFirefoxService(service)
       .build();
     cleanups.push(() => driver.quit());
-    await driver.installAddon(extensionDir, true);
+    if (extension) await driver.installAddon(extensionDir, true);
 
     const origin = (host) => `https://${host}${server.port === 443 ? '' : `:${server.port}`}`;
     /** Maps a real site URL to where the local server answers it (same URL when on port 443). */
