@@ -14,6 +14,8 @@ const SITE = {
   'https://www.tiktok.com/__bench/feed.js': { body: feedScript(), contentType: 'text/javascript' },
 };
 const CATEGORIES = ['toplevel', 'devtools.timeline', 'blink.user_timing', 'extensions', 'ipc'];
+/** The sum of `FunctionCall` events whose script is the extension's (added under this name). */
+const EXT_CALL = 'FunctionCall (extension scripts)';
 
 async function trace(extension) {
   const browser = await launchChromium({ dist: `${DIST}/chrome`, extension });
@@ -36,13 +38,19 @@ async function trace(extension) {
     const feed = events.find((e) => e.name === 'FunctionCall' && /__bench\/feed\.js/.test(e.args?.data?.url ?? ''));
     const main = feed ? `${feed.pid}:${feed.tid}` : [...threadNames].find(([, n]) => n === 'CrRendererMain')?.[0];
     const sums = new Map();
-    for (const e of events) {
-      if (`${e.pid}:${e.tid}` !== main || e.ph !== 'X' || typeof e.dur !== 'number') continue;
-      const s = sums.get(e.name) ?? { n: 0, ms: 0, cpu: 0 };
+    const add = (name, e) => {
+      const s = sums.get(name) ?? { n: 0, ms: 0, cpu: 0 };
       s.n += 1;
       s.ms += e.dur / 1000;
       s.cpu += (e.tdur ?? 0) / 1000;
-      sums.set(e.name, s);
+      sums.set(name, s);
+    };
+    for (const e of events) {
+      if (`${e.pid}:${e.tid}` !== main || e.ph !== 'X' || typeof e.dur !== 'number') continue;
+      add(e.name, e);
+      // The content script's own calls (its observer callback, port listener, idle callback),
+      // wherever they run: in the page's tasks as much as in its own.
+      if (e.name === 'FunctionCall' && /^chrome-extension:/.test(e.args?.data?.url ?? '')) add(EXT_CALL, e);
     }
     return sums;
   } finally {
@@ -63,3 +71,19 @@ const per100 = (x) => ((x / posts) * 100).toFixed(2).padStart(8);
 for (const [k, a, b, na, nb, ca, cb] of [...rows.filter((r) => KEY.includes(r[0])), ...rows.filter((r) => !KEY.includes(r[0])).slice(0, 12)]) {
   console.log(`${a.toFixed(1).padStart(9)} ${b.toFixed(1).padStart(9)} ${per100(a - b)} | ${ca.toFixed(1).padStart(9)} ${cb.toFixed(1).padStart(9)} ${per100(ca - cb)} | ${String(na).padStart(6)}/${String(nb).padEnd(6)} ${k}`);
 }
+// The summary BENCHMARKS.md quotes: CPU ms per 100 posts, on − off, by kind of work.
+const cpu = (m, names) => names.reduce((n, k) => n + (m.get(k)?.cpu ?? 0), 0);
+const count = (m, k) => m.get(k)?.n ?? 0;
+const SUMMARY = [
+  ['every task on the main thread', ['ThreadControllerImpl::RunTask']],
+  ['idle callbacks', ['FireIdleCallback']],
+  ['extension messages received', ['Receive mojo message']],
+  ["the extension's scripts (any task)", [EXT_CALL]],
+  ['style recalculation', ['UpdateLayoutTree']],
+  ['layout', ['Layout']],
+  ['paint + pre-paint + layerize', ['Paint', 'PrePaint', 'Layerize']],
+  ['User Timing measures', ['UserTiming::Measure']],
+];
+console.log(`\nsummary, CPU ms per 100 posts (${posts} posts), on − off:`);
+for (const [label, names] of SUMMARY) console.log(`${per100(cpu(on, names) - cpu(off, names))}  ${label}`);
+console.log(`frames (Paint events) on / off: ${count(on, 'Paint')} / ${count(off, 'Paint')}; PrePaint ${count(on, 'PrePaint')} / ${count(off, 'PrePaint')}; idle callbacks ${count(on, 'FireIdleCallback')}; messages received ${count(on, 'Receive mojo message')} / ${count(off, 'Receive mojo message')}`);

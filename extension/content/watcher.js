@@ -1,21 +1,38 @@
-// One MutationObserver for the page. Its callback only queues (added roots, changed caption
-// text, a badge the page removed); the work happens once per idle period (or animation frame),
-// as uBlock's domWatcher does. Above ~1000 queued roots the document is rescanned instead
-// (Dark Reader does the same). Client-side navigation is noticed by a location check in each
-// batch and on popstate.
+// One MutationObserver for the page. Its callback queues (added roots, changed caption text, a
+// badge the page removed); a small mutation (a few posts appended) is read at once, in the
+// callback, within a small time budget, so its request leaves before the page's next frame and
+// the badge can land in that frame instead of one of its own; anything bigger waits for an idle
+// period (or animation frame), as uBlock's domWatcher does. Above ~1000 queued roots the
+// document is rescanned instead (Dark Reader does the same). Client-side navigation is noticed
+// by a location check in each batch and on popstate.
 (() => {
   const CTS = (globalThis.CTS ??= {});
 
   /** Above this many queued roots, one rescan of the document is cheaper than each root. */
   const RESCAN_ABOVE = 1000;
+  /**
+   * A mutation that queued at most this many roots is read in the observer's callback (the
+   * page's own task) instead of an idle callback: read later, its request left after the page's
+   * frame and its reply drew one more frame per batch (BENCHMARKS.md, the scripted feed).
+   */
+  const AT_ONCE_ROOTS = 20;
+  /**
+   * Milliseconds of the page's task a read at once may take; the roots left over wait for an
+   * idle period. A read at once that ran over sends the next ones to the idle path for
+   * SLOW_PAUSE_MS (a page whose posts are costly to read is read when the page is idle).
+   */
+  const AT_ONCE_BUDGET_MS = 3;
+  const SLOW_PAUSE_MS = 1000;
 
   /**
    * Starts watching `win.document`. `hooks.process(roots)` gets the roots to read (the document
    * itself after navigation or overflow); `hooks.navigated(href)` runs first when the address
    * changed; `hooks.ownerOf(el)` maps one of our badges the page removed to the node to recheck;
-   * `hooks.measure(name, start)`, when given, records the observer's own time (User Timing);
+   * `hooks.measure(name, start)`, when given, records the observer's own time (User Timing;
+   * a read at once included);
    * `hooks.isPost(node)` says whether a removed node is a whole post already read.
-   * Returns `{stop, flushNow}`.
+   * `hooks.process(roots, budgetMs)` may stop after `budgetMs` and return the roots it left.
+   * Returns `{stop, rescan}`.
    */
   function watch(win, hooks) {
     const doc = win.document;
@@ -25,14 +42,15 @@
     let scheduled = false;
     let stopped = false;
     let href = win.location.href;
+    let slowUntil = 0; // reads at once paused until then (one ran over its budget)
 
     const isOwn = (n) => n.nodeType === 1 && OWN.has(n.localName);
 
     const schedule = () => {
       if (scheduled || stopped) return;
       scheduled = true;
-      if (typeof win.requestIdleCallback === 'function') win.requestIdleCallback(flush, { timeout: 150 });
-      else win.requestAnimationFrame(flush);
+      if (typeof win.requestIdleCallback === 'function') win.requestIdleCallback(() => flush(), { timeout: 150 });
+      else win.requestAnimationFrame(() => flush());
     };
 
     const add = (node) => {
@@ -92,14 +110,22 @@
           if (!added.length && !Array.prototype.every.call(removed, (n) => hooks.isPost?.(n))) add(m.target);
         }
       }
-      schedule();
+      // Only our own badges came or went (or whole posts already read left): nothing to read,
+      // no idle callback to ask for, nothing worth a measure (each costs more than this did).
+      if (!rescan && !queue.size) return;
+      if (!rescan && queue.size <= AT_ONCE_ROOTS && started >= slowUntil) flush(AT_ONCE_BUDGET_MS);
+      else schedule();
+      // The whole callback, a read at once included (`process` measures only its idle reads).
       hooks.measure?.('cts:observe', started);
     });
 
-    function flush() {
-      scheduled = false;
+    /** Reads what is queued; `budgetMs`: read at once, leaving what does not fit to an idle period. */
+    function flush(budgetMs) {
+      if (budgetMs === undefined) scheduled = false;
       if (stopped) return;
       if (win.location.href !== href) {
+        // A navigation reads the whole document: never in the page's task.
+        if (budgetMs !== undefined) return schedule();
         href = win.location.href;
         rescan = true;
         hooks.navigated(href);
@@ -113,7 +139,18 @@
         roots = Array.from(queue).filter((n) => n.isConnected);
         queue = new Set();
       }
-      if (roots.length) hooks.process(roots);
+      if (!roots.length) return;
+      if (budgetMs === undefined) {
+        hooks.process(roots);
+        return;
+      }
+      const started = performance.now();
+      const left = hooks.process(roots, budgetMs);
+      if (performance.now() - started > budgetMs) slowUntil = performance.now() + SLOW_PAUSE_MS;
+      if (left?.length) {
+        for (const n of left) add(n);
+        schedule();
+      }
     }
 
     const onPop = () => schedule();
