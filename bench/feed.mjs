@@ -238,7 +238,8 @@ const sum = (rows) => rows.reduce((n, [, , bytes]) => n + bytes, 0);
  *   layout, style) plus the content scripts' realms;
  * - `background_js`, `background_wasm`, `background_total`, `background_window`: the same for the
  *   extension's background page (an event page in the extension process), its engine's
- *   WebAssembly memory apart, and the window id (a restarted event page gets a new one).
+ *   WebAssembly memory apart, and the window id (a restarted event page gets a new one);
+ * - `page_process_total`, `extension_process_total`: the two processes' explicit memory.
  */
 function firefoxHeap(reports, extensionOrigin) {
   const feed = reports.filter(([, p]) => /^explicit\/window-objects\/top\(https:\/\/www\.tiktok\.com(:\d+)?\/foryou[?,]/.test(p));
@@ -253,11 +254,14 @@ function firefoxHeap(reports, extensionOrigin) {
     page_js: sum(feed.filter(isJs)) + sum(nonWindow.filter(([, p]) => !NOT_JS_HEAP.test(p))),
     content_script_js: sum(nonWindow.filter(([, p]) => p.includes(`, ${extensionOrigin}/]], Content Script`) && !NOT_JS_HEAP.test(p))),
     page_total: sum(feed) + sum(nonWindow),
+    // The whole content process the feed tab has to itself (Fission: one per site), Firefox's own
+    // privileged code there included: what our content script's messaging costs outside its realm.
+    page_process_total: sum(reports.filter(([pr]) => pr === proc)),
   };
   if (!extensionOrigin) return result;
   const bgTop = `explicit/window-objects/top(${extensionOrigin}/_generated_background_page.html, id=`;
   const bg = reports.filter(([, p]) => p.startsWith(bgTop));
-  if (bg.length === 0) return { ...result, background_js: null, background_wasm: null, background_total: null, background_window: null };
+  if (bg.length === 0) return { ...result, background_js: null, background_wasm: null, background_total: null, extension_process_total: null, background_window: null };
   const bgWindows = new Set(bg.map(([, p]) => p.slice(bgTop.length).match(/^\d+/)[0]));
   if (bgWindows.size !== 1) throw new Error(`expected one background page, found windows ${[...bgWindows].join(', ')}`);
   return {
@@ -265,6 +269,9 @@ function firefoxHeap(reports, extensionOrigin) {
     background_js: sum(bg.filter(isJs)),
     background_wasm: sum(bg.filter(([, p]) => WASM_MEMORY.test(p))),
     background_total: sum(bg),
+    // The extension process: every add-on's background page (Firefox's built-in ones too) and the
+    // WebExtension machinery that carries our messages, which is not in the background's figures.
+    extension_process_total: sum(reports.filter(([pr]) => pr.startsWith('extension '))),
     background_window: Number([...bgWindows][0]),
   };
 }
@@ -385,6 +392,7 @@ if (!SKIP.has('firefox')) {
       page_js_off_5000_mb: off.page_js_5000_mb,
       page_js_off_growth_mb: off.page_js_growth_mb,
       page_total_off_growth_mb: off.page_total_growth_mb,
+      page_process_total_off_growth_mb: off.page_process_total_growth_mb,
       // As for Chromium: the page's growth with the extension beyond its growth without.
       extension_growth_mb: round(on.page_js_growth_mb - off.page_js_growth_mb, 2),
     };
