@@ -83,8 +83,26 @@ async function applySettings() {
   configure(DEFAULT_CONFIG);
 }
 
+/**
+ * Settings kept in storage.local (over the sync item quota) changed: tells the sites' tabs
+ * (`background/settings`). Content scripts listen to storage.sync alone, where settings normally
+ * live: a storage.local listener would wake the page for every `seen:` record written after a
+ * batch (BENCHMARKS.md, the scripted feed). A tab without our content script just says so.
+ */
+async function tellTabsSettings() {
+  try {
+    const matches = (ext.runtime.getManifest().content_scripts ?? []).flatMap((c) => c.matches ?? []);
+    for (const tab of await ext.tabs.query({ url: matches })) {
+      ext.tabs.sendMessage(tab.id, { kind: 'background/settings' }).catch(() => {});
+    }
+  } catch (error) {
+    console.warn('Check the Source: could not tell open tabs that the settings changed.', error);
+  }
+}
+
 ext.storage.onChanged.addListener((changes, area) => {
   if ((area === 'sync' || area === 'local') && 'settings' in changes) configured = undefined;
+  if (area === 'local' && 'settings' in changes) tellTabsSettings();
   upkeep.changed(changes, area);
 });
 

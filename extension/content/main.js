@@ -85,9 +85,22 @@
     return { minLevel, enabled };
   }
 
+  /**
+   * How a settings change reaches this page: `storage.sync.onChanged` (only `settings` lives in
+   * storage.sync), and for settings kept in storage.local (over the sync item quota) a
+   * `background/settings` message from the background. Not `storage.onChanged`: that wakes the
+   * page's main thread for every storage write, and the background writes a `seen:` record after
+   * nearly every batch on a feed (one more task per batch, BENCHMARKS.md). Browsers without the
+   * per-area event get `storage.onChanged`.
+   */
+  const settingsEvent = api.storage.sync?.onChanged ?? api.storage.onChanged;
+  function onStorageChanged(changes, area) {
+    if (area === undefined || area === 'sync' || area === 'local') settingsChanged(changes);
+  }
+
   /** Settings changed in the options page: forget verdicts and badges, read the page again. */
-  function settingsChanged(changes, area) {
-    if (stopped || (area !== 'sync' && area !== 'local') || !('settings' in changes)) return;
+  function settingsChanged(changes) {
+    if (stopped || (changes && !('settings' in changes))) return;
     readDisplay().then((d) => {
       generation += 1;
       verdicts.clear();
@@ -127,7 +140,7 @@
     }
     try {
       api.runtime.onMessage.removeListener(onMessage);
-      api.storage.onChanged.removeListener(settingsChanged);
+      settingsEvent.removeListener(onStorageChanged);
     } catch {
       // the runtime is already gone
     }
@@ -428,7 +441,9 @@
   }
 
   function onMessage(msg, sender, sendResponse) {
-    if (sender?.id !== api.runtime.id || msg?.kind !== 'popup/status') return undefined;
+    if (sender?.id !== api.runtime.id) return undefined;
+    if (msg?.kind === 'background/settings') settingsChanged(null);
+    if (msg?.kind !== 'popup/status') return undefined;
     sendResponse(status.snapshot());
     return undefined;
   }
@@ -437,7 +452,7 @@
   // update or reload; the old one is gone and cannot remove its own).
   CTS.badge.sweep(document);
   api.runtime.onMessage.addListener(onMessage);
-  api.storage.onChanged.addListener(settingsChanged);
+  settingsEvent.addListener(onStorageChanged);
   readDisplay().then((d) => {
     // Usually read before the first verdicts arrive; if not, badges placed meanwhile are redone.
     if (d.minLevel !== display.minLevel || d.enabled !== display.enabled) applyDisplay(d);

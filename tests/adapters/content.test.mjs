@@ -370,9 +370,18 @@ describe('content script parts', () => {
       const listeners = [];
       // Stored settings as the options page writes them: only warnings get a badge.
       globalThis.__settings = { schema: 1, config: { version: 1 }, display: { min_level: 'warning', sites: { tiktok: true, instagram: true } } };
+      const messageListeners = [];
+      globalThis.__local = undefined;
+      // A change as the browser reports it: storage.sync.onChanged for the synced copy; for a
+      // copy in storage.local (too big for sync) the background's `background/settings` message.
       globalThis.__change = (settings) => {
+        const old = globalThis.__settings;
         globalThis.__settings = settings;
-        for (const l of listeners) l({ settings: { newValue: settings } }, 'sync');
+        if (old !== undefined || settings !== undefined) for (const l of listeners) l({ settings: { oldValue: old, newValue: settings } });
+      };
+      globalThis.__changeLocal = (settings) => {
+        globalThis.__local = settings;
+        for (const l of messageListeners) l({ kind: 'background/settings' }, { id: 'test-extension' }, () => {});
       };
       globalThis.chrome = {
         i18n: { getMessage: (k, subs) => (msgs[k]?.message ?? '').replace(/\$[A-Z]+\$/, subs?.[0] ?? ''), getUILanguage: () => 'en' },
@@ -389,12 +398,26 @@ describe('content script parts', () => {
               })),
             };
           }),
-          onMessage: { addListener() {}, removeListener() {} },
+          onMessage: { addListener: (l) => messageListeners.push(l), removeListener() {} },
         },
         storage: {
-          onChanged: { addListener: (l) => listeners.push(l), removeListener() {} },
-          sync: { get: async () => ({ settings: globalThis.__settings }) },
-          local: { get: async () => ({}) },
+          // Every storage write would wake the page (the background writes after each batch).
+          onChanged: {
+            addListener() {
+              throw new Error('the content script listens to storage.onChanged');
+            },
+            removeListener() {},
+          },
+          sync: { get: async () => (globalThis.__settings === undefined ? {} : { settings: globalThis.__settings }), onChanged: { addListener: (l) => listeners.push(l), removeListener() {} } },
+          local: {
+            get: async () => (globalThis.__local === undefined ? {} : { settings: globalThis.__local }),
+            onChanged: {
+              addListener() {
+                throw new Error('the content script listens to storage.local.onChanged');
+              },
+              removeListener() {},
+            },
+          },
         },
       };
     }, messages);
@@ -405,7 +428,20 @@ describe('content script parts', () => {
     // Lower the threshold in the options: both badges, without a reload.
     await tab.evaluate(() => globalThis.__change({ ...globalThis.__settings, display: { min_level: 'caution', sites: { tiktok: true } } }));
     await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 2);
-    // Switch TikTok off: every badge goes and nothing more is sent.
+    // Settings too big for a sync item move to storage.local (the sync copy removed): read there.
+    await tab.evaluate(() => {
+      const big = { ...globalThis.__settings, display: { min_level: 'warning', sites: { tiktok: true } } };
+      globalThis.__local = big;
+      globalThis.__change(undefined);
+    });
+    await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 1);
+    // A change to the local copy comes as the background's message.
+    await tab.evaluate(() => globalThis.__changeLocal({ ...globalThis.__local, display: { min_level: 'caution', sites: { tiktok: true } } }));
+    await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 2);
+    // Back in storage.sync. Switch TikTok off: every badge goes and nothing more is sent.
+    await tab.evaluate(() => {
+      globalThis.__local = undefined;
+    });
     await tab.evaluate(() => globalThis.__change({ ...globalThis.__settings, display: { min_level: 'info', sites: { tiktok: false } } }));
     await tab.waitForFunction(() => document.querySelectorAll('cts-badge').length === 0);
     const sends = await tab.evaluate(() => globalThis.__sends);
