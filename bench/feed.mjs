@@ -307,8 +307,8 @@ async function firefoxHeapRun(extension) {
       out[`${k}_growth_mb`] = growth(k);
     }
     // A background page restarted between the readings (event pages stop when idle) would make
-    // its growth meaningless: say so rather than print it.
-    if (extension) out.background_same_page = at500.background_window === at5000.background_window;
+    // its growth meaningless, as would one missing from the reports: say so rather than print it.
+    if (extension) out.background_same_page = at500.background_window !== null && at500.background_window === at5000.background_window;
     return out;
   } finally {
     await browser.close();
