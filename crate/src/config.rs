@@ -128,7 +128,8 @@ pub fn category_name(c: Category) -> &'static str {
         .expect("every category is listed")
 }
 
-fn category_from_name(s: &str) -> Option<Category> {
+/// The category a JSON name stands for (the configuration's keys, the catalogue's table).
+pub(crate) fn category_from_name(s: &str) -> Option<Category> {
     CATEGORY_NAMES
         .iter()
         .find(|(n, _)| *n == s)
