@@ -4,11 +4,12 @@
 //! a closed name (category, strength, field, text kind, credential status) is an index into a
 //! table of names the blob starts with, mapped here by name.
 //!
-//! Why by hand rather than serde: this is the whole parser the `.wasm` needs for its data (a few
-//! hundred bytes of code instead of serde_json's), and it reads the catalogue in well under a
-//! millisecond. The blob is written by our own build script from data it validated, so a blob
-//! this reader cannot follow is a bug in one of the two: it panics with what it expected, and
-//! the crate's tests (which load the catalogue) catch it before anything ships.
+//! Why by hand rather than serde: this is the whole parser the `.wasm` needs for its data (with
+//! the macro expansion and the id index, ~11 KB of code before gzip, against serde_json's 51 KB
+//! plus the derive code), and loading is faster (natively 3.3M instructions fewer than the JSON
+//! parse). The blob is written by our own build script from data it validated, so a blob this
+//! reader cannot follow is a bug in one of the two: it panics with what it expected, and the
+//! crate's tests (which load the catalogue) catch it before anything ships.
 
 use std::collections::BTreeMap;
 
