@@ -5,12 +5,17 @@
 //! Why parsed by hand: the options page shows the error next to the offending entry, so every
 //! error names the exact field (`keywords.diagnostic[2]`), which serde's messages do not. A bad
 //! document is rejected whole: nothing is half-applied.
+//!
+//! Why an own [`Value`] instead of `serde_json::Value`: the `.wasm` must not carry serde_json.
+//! The command line parses JSON into [`Value`] with serde_json ([`Config::from_json`]), the
+//! bindings build it from a JavaScript value (`wasm.rs`), and both end in
+//! [`Config::from_document`], so a document gets the same answer and the same error either way.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use crate::normalize::{Fold, Normalized};
 use crate::rules;
@@ -39,6 +44,143 @@ pub enum Sensitivity {
     Normal,
     /// Most badges, including weak signals.
     High,
+}
+
+/// JSON data: a configuration document as it arrives, and in the `.wasm` a post
+/// ([`crate::post::Post::from_document`]). Objects keep their keys sorted and, for a key given
+/// twice, the last value (as `serde_json::Value` does), so errors come in the same order on every
+/// path.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Value {
+    /// `null` (and, from JavaScript, `undefined`; a number that is not finite, as serde_json).
+    #[default]
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number; `Some` holds it when it is a whole number from 0 to `u64::MAX`, the only numbers
+    /// a document or a post can use (`version`).
+    Number(Option<u64>),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Value>),
+    /// An object.
+    Object(BTreeMap<String, Value>),
+}
+
+impl Value {
+    /// The value of a whole number from 0 up.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Value::Number(n) => *n,
+            _ => None,
+        }
+    }
+
+    /// The text of a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The items of an array.
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The entries of an object.
+    pub fn as_object(&self) -> Option<&BTreeMap<String, Value>> {
+        match self {
+            Value::Object(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// An object's entry.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_object().and_then(|o| o.get(key))
+    }
+
+    /// How an error names this value's type: "a string", "an array"…
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+/// Reads any self-describing data (JSON text through serde_json, a `serde_json::Value`) the way
+/// `serde_json::Value` does: integers from 0 up keep their value, other numbers do not,
+/// non-finite ones are `null`.
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+        struct ValueVisitor;
+
+        impl<'de> Visitor<'de> for ValueVisitor {
+            type Value = Value;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any valid JSON value")
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+                Ok(Value::Bool(b))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+                Ok(Value::Number(u64::try_from(n).ok()))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+                Ok(Value::Number(Some(n)))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+                Ok(if n.is_finite() {
+                    Value::Number(None)
+                } else {
+                    Value::Null
+                })
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+                Ok(Value::String(s.to_string()))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Value, E> {
+                Ok(Value::String(s))
+            }
+            fn visit_none<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_unit<E>(self) -> Result<Value, E> {
+                Ok(Value::Null)
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+                Value::deserialize(d)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Value::Array(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+                let mut entries = BTreeMap::new();
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                    entries.insert(key, value);
+                }
+                Ok(Value::Object(entries))
+            }
+        }
+
+        deserializer.deserialize_any(ValueVisitor)
+    }
 }
 
 /// A configuration error, naming the field so the options page can point at it.
@@ -128,7 +270,8 @@ pub fn category_name(c: Category) -> &'static str {
         .expect("every category is listed")
 }
 
-fn category_from_name(s: &str) -> Option<Category> {
+/// The category a JSON name stands for (the configuration's keys, the catalogue's table).
+pub(crate) fn category_from_name(s: &str) -> Option<Category> {
     CATEGORY_NAMES
         .iter()
         .find(|(n, _)| *n == s)
@@ -136,14 +279,7 @@ fn category_from_name(s: &str) -> Option<Category> {
 }
 
 fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
+    v.type_name()
 }
 
 fn expect_array<'a>(v: &'a Value, field: &str, what: &str) -> Result<&'a Vec<Value>, ConfigError> {
@@ -161,16 +297,28 @@ fn expect_string<'a>(v: &'a Value, field: &str) -> Result<&'a str, ConfigError> 
 }
 
 impl Config {
-    /// Parses and validates a configuration document.
+    /// Parses and validates a configuration document (the command line's `--config`; native
+    /// builds only, the `.wasm` has no JSON parser and gets its documents as JavaScript values).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn from_json(text: &str) -> Result<Config, ConfigError> {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| ConfigError::new("", format!("not valid JSON: {e}")))?;
-        Config::from_value(&value)
+        Config::from_document(&value)
     }
 
-    /// Reads a configuration from parsed JSON; every error names its field.
-    pub fn from_value(value: &Value) -> Result<Config, ConfigError> {
-        let obj: &Map<String, Value> = value.as_object().ok_or_else(|| {
+    /// Reads a configuration from parsed JSON; every error names its field (native builds only,
+    /// like serde_json).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_value(value: &serde_json::Value) -> Result<Config, ConfigError> {
+        // Every JSON value has a form in `Value`, so this conversion does not fail.
+        let value = Value::deserialize(value)
+            .map_err(|e| ConfigError::new("", format!("not plain JSON data: {e}")))?;
+        Config::from_document(&value)
+    }
+
+    /// Reads a configuration from a [`Value`]; every error names its field.
+    pub fn from_document(value: &Value) -> Result<Config, ConfigError> {
+        let obj: &BTreeMap<String, Value> = value.as_object().ok_or_else(|| {
             ConfigError::new(
                 "",
                 format!(
@@ -383,8 +531,49 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn err(v: Value) -> ConfigError {
-        Config::from_value(&v).expect_err("should be rejected")
+    fn err(v: serde_json::Value) -> ConfigError {
+        let error = Config::from_value(&v).expect_err("should be rejected");
+        // The same document as the bindings build it gives the same error.
+        assert_eq!(Config::from_document(&to_value(&v)), Err(error.clone()));
+        error
+    }
+
+    /// A `serde_json::Value` as [`Value`], built by hand (not through `Deserialize`), the way
+    /// `wasm.rs` builds one from a JavaScript value.
+    fn to_value(v: &serde_json::Value) -> Value {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(n.as_u64()),
+            serde_json::Value::String(s) => Value::String(s.clone()),
+            serde_json::Value::Array(a) => Value::Array(a.iter().map(to_value).collect()),
+            serde_json::Value::Object(o) => {
+                Value::Object(o.iter().map(|(k, v)| (k.clone(), to_value(v))).collect())
+            }
+        }
+    }
+
+    #[test]
+    fn values_read_like_serde_json_values() {
+        for text in [
+            r#"{"b": [1, -1, 1.5, 1e300, 18446744073709551615, true, null, "x"], "a": {}}"#,
+            r#"{"k": 1, "k": "last wins"}"#,
+            "[]",
+            r#""\ud83e\udde0""#,
+            "0",
+        ] {
+            let ours: Value = serde_json::from_str(text).unwrap();
+            let theirs: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(ours, to_value(&theirs), "{text}");
+            assert_eq!(Value::deserialize(&theirs).unwrap(), ours, "{text}");
+        }
+        for bad in ["", "[1,", "{\"a\" 1}", "1e400", "nul"] {
+            let ours = serde_json::from_str::<Value>(bad).unwrap_err().to_string();
+            let theirs = serde_json::from_str::<serde_json::Value>(bad)
+                .unwrap_err()
+                .to_string();
+            assert_eq!(ours, theirs, "{bad:?}");
+        }
     }
 
     #[test]

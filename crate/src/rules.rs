@@ -1,27 +1,36 @@
 //! The shipped rule catalogue: every rule, condition, credential and crisis line, compiled by
-//! `build.rs` from `rules/**/*.toml` and `data/*.toml` into one JSON blob embedded in the binary.
+//! `build.rs` from `rules/**/*.toml` and `data/*.toml` into a compact binary blob embedded in the
+//! binary (`catalog.bin`, read by [`blob`]).
 //!
-//! Why JSON at build time: the data is validated once when the crate builds (a broken rule stops
-//! the build with a message naming it), and the runtime only deserialises a flat list, once per
-//! process ([`OnceLock`]). Patterns are shipped as written, with `{condition}` and the other
-//! macros unexpanded (the `{condition}` alternation alone was ~580 KB of the blob when copied into
-//! every rule), and expanded here once, with the same code `build.rs` validated them with
-//! ([`expand`]). The regexes themselves are compiled lazily by `matcher.rs`.
+//! Why compiled at build time: the data is validated once when the crate builds (a broken rule
+//! stops the build with a message naming it), and the runtime only decodes a flat list, once per
+//! process ([`OnceLock`]). Why binary and not JSON: no JSON parser in the `.wasm`, and less data
+//! (build.rs says how much). Patterns are shipped as written, with `{condition}` and the other
+//! macros unexpanded (the `{condition}` alternation alone was ~580 KB when copied into every
+//! rule), and expanded here once, with the same code `build.rs` validated them with ([`expand`]).
+//! The regexes themselves are compiled lazily by `matcher.rs`.
+//!
+//! Examples: the `.wasm` keeps only what the options page shows of them (each rule's first three
+//! must-flag texts, [`RuleInfo::examples`]); native builds embed every must-flag and must-pass
+//! text as well (`examples.bin`), for the tests that run them and `check-source rules`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::post::Field;
 use crate::verdict::{Category, CredentialStatus, VerifyLink};
 
+mod blob;
 mod expand;
 
-static RULES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/rules.json"));
+static CATALOG_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.bin"));
+#[cfg(not(target_arch = "wasm32"))]
+static EXAMPLES_BLOB: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/examples.bin"));
 
 /// How sure a rule is; the configured sensitivity decides which strengths run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Strength {
     /// Runs at every sensitivity.
@@ -33,7 +42,7 @@ pub enum Strength {
 }
 
 /// Which normalised form of a field a pattern reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TextKind {
     /// Lowercase, accents removed, leetspeak undone, look-alikes mapped, hashtags split.
@@ -43,7 +52,7 @@ pub enum TextKind {
 }
 
 /// One regex of a rule with the literals that must occur for it to match.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct PatternInfo {
     /// Which text the regex runs on.
     pub text: TextKind,
@@ -53,20 +62,17 @@ pub struct PatternInfo {
     /// Literal substrings, at least one of which occurs in every text the regex can match.
     pub anchors: Vec<String>,
     /// Counts only when the same field has another finding or topic (ambiguous condition terms).
-    #[serde(default)]
     pub needs_company: bool,
     /// Dropped when the text around the match has no lowercase letter (an all-caps caption, where
     /// "ADD" or "DID" are ordinary words).
-    #[serde(default)]
     pub not_in_caps: bool,
     /// Every match contains a `{condition}` term: the regex only needs to run when a condition
     /// anchor occurs too.
-    #[serde(default)]
     pub requires_condition: bool,
 }
 
 /// A public page: a reading link for a condition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
     /// What the link is.
     pub label: String,
@@ -75,7 +81,7 @@ pub struct Link {
 }
 
 /// What a credential rule stands for, copied into each `CredentialFinding`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CredentialInfo {
     /// Credential id, e.g. `us.lcsw`.
     pub id: String,
@@ -94,14 +100,14 @@ pub struct CredentialInfo {
     pub verify: Vec<VerifyLink>,
     /// Register searches that take a person's name (`data/credentials.toml` `[[search]]`): the
     /// engine fills them in from the display name and puts them first in a finding's `verify`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub search: Vec<SearchTemplate>,
 }
 
 /// A register's own search address that accepts a name in the URL, e.g. the NPI Registry API.
 /// `url` holds `{first}` and `{last}` exactly once each (checked by `build.rs` and a test);
 /// `label` may name them too. Filled in by [`crate::lookup`], never fetched by the engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SearchTemplate {
     /// What the filled-in link says, e.g. "NPI Registry: search for {first} {last} …".
     pub label: String,
@@ -112,7 +118,7 @@ pub struct SearchTemplate {
 /// One rule as the command line, the options page and the tests see it.
 ///
 /// Serialises to the public fields only; how it matches stays inside the engine.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct RuleInfo {
     /// `<lang>.<short category>.<slug>`, `cred.<credential id>` or `topic.<condition id>`.
     pub id: String,
@@ -130,32 +136,39 @@ pub struct RuleInfo {
     pub description: String,
     /// What the panel says about a finding from it.
     pub note: String,
-    /// Texts that must produce a finding from this rule (a test runs them).
+    /// Texts that must produce a finding from this rule (a test runs them). Native builds only:
+    /// the `.wasm` ships [`RuleInfo::examples`] instead.
+    #[cfg(not(target_arch = "wasm32"))]
     pub must_flag: Vec<String>,
-    /// Texts that must not.
+    /// Texts that must not (native builds only, like `must_flag`).
+    #[cfg(not(target_arch = "wasm32"))]
     pub must_pass: Vec<String>,
+    /// In the `.wasm`: the first three `must_flag` texts, which the options page lists under the
+    /// rule; the rest and `must_pass` are for tests, so they stay out of the shipped module.
+    #[cfg(target_arch = "wasm32")]
+    pub examples: Vec<String>,
     /// The regexes (one for most rules; credentials and conditions may have a cased and a folded one).
     #[serde(skip_serializing)]
     pub patterns: Vec<PatternInfo>,
     /// Drops a match when this matches near it.
-    #[serde(skip_serializing, default)]
+    #[serde(skip_serializing)]
     pub unless: Option<String>,
     /// `unless` uses `^`/`$`, so it is also tried on the text right before and after the match.
-    #[serde(skip_serializing, default)]
+    #[serde(skip_serializing)]
     pub unless_edges: bool,
     /// Characters either side of a match that `unless` reads.
     #[serde(skip_serializing)]
     pub window: usize,
     /// For credential rules, what the credential means.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<CredentialInfo>,
     /// For topic rules built from a condition, the condition id.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
 }
 
 /// A condition the engine recognises, with reading links for the panel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Condition {
     /// e.g. `adhd`.
     pub id: String,
@@ -166,7 +179,7 @@ pub struct Condition {
 }
 
 /// A crisis line the support badge can show, chosen by the browser's locale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CrisisLine {
     /// BCP 47 locale or region, e.g. `en-US`.
     pub locale: String,
@@ -186,7 +199,7 @@ pub struct CrisisLine {
 ///
 /// Empty maps mean "use the engine's own (English) text"; build.rs guarantees that a language
 /// that has a file has an entry for every rule of `rules/` and every condition.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Translations {
     /// Rule id → note, for the rules of `rules/` and the non-clinical titles: the findings the
     /// panel and the tester show with their note (topic and clinical-credential rules keep theirs).
@@ -195,31 +208,19 @@ pub struct Translations {
     pub conditions: BTreeMap<String, String>,
 }
 
-#[derive(Deserialize)]
-struct Blob {
-    /// Every macro by name, `condition` included, unexpanded.
-    macros: BTreeMap<String, String>,
-    rules: Vec<RuleInfo>,
-    #[serde(default)]
-    condition_anchors: Vec<String>,
-    conditions: Vec<Condition>,
-    crisis_lines: Vec<CrisisLine>,
-    #[serde(default)]
-    translations: BTreeMap<String, Translations>,
-}
-
 struct Catalog {
-    blob: Blob,
+    blob: blob::Decoded,
     by_id: HashMap<String, usize>,
 }
 
 fn data() -> &'static Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| {
-        // build.rs wrote this JSON from the same structs; failing here means the two disagree,
+        // build.rs wrote the blob in the order `blob` reads it; a disagreement panics there,
         // which the crate's own tests catch before anything ships.
-        let mut blob: Blob =
-            serde_json::from_str(RULES_JSON).expect("embedded rules.json matches rules.rs");
+        let mut blob = blob::read_catalog(CATALOG_BLOB);
+        #[cfg(not(target_arch = "wasm32"))]
+        blob::read_examples(EXAMPLES_BLOB, &mut blob.rules);
         expand_patterns(&mut blob);
         let by_id = blob
             .rules
@@ -235,7 +236,7 @@ fn data() -> &'static Catalog {
 /// the same function and stopped the build on any error, so none fails here; were one to, it is
 /// kept as written, does not compile as a regex, never matches, and the test that compiles every
 /// shipped regex names it.
-fn expand_patterns(blob: &mut Blob) {
+fn expand_patterns(blob: &mut blob::Decoded) {
     let macros = std::mem::take(&mut blob.macros);
     let expanded = |s: &mut String| {
         if s.contains('{') {
@@ -452,6 +453,20 @@ mod tests {
         // Topic rules (lang `any`) read every term of their condition.
         let anxiety = &catalog()[rule_index("topic.anxiety").expect("topic.anxiety")];
         assert!(has(anxiety, "ansiedade") && has(anxiety, "anxiety"));
+    }
+
+    /// What the `.wasm` keeps of the examples is what the options page shows: the first three
+    /// must-flag texts of each rule (conditions may have none).
+    #[test]
+    fn the_catalogue_blob_keeps_the_first_three_must_flag_examples() {
+        let decoded = blob::read_catalog(CATALOG_BLOB);
+        assert_eq!(decoded.shown.len(), catalog().len());
+        for (rule, shown) in catalog().iter().zip(&decoded.shown) {
+            let n = rule.must_flag.len().min(3);
+            assert_eq!(shown[..], rule.must_flag[..n], "{}", rule.id);
+        }
+        assert!(catalog().iter().any(|r| r.must_flag.len() > 3));
+        assert!(catalog().iter().any(|r| !r.must_pass.is_empty()));
     }
 
     #[test]

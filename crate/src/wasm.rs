@@ -6,18 +6,31 @@
 //! `runtime.sendMessage` unchanged. Offsets in verdicts are already UTF-16 (the engine converts
 //! them), so they index JavaScript strings directly.
 //!
+//! What comes in (configurations, posts) is read by hand into [`Value`] ([`to_value`]), then by
+//! [`Config::from_document`] and [`Post::from_document`]: no serde deserializer in the `.wasm`
+//! (serde_json's parser and its `Value`, serde-wasm-bindgen's deserializer and the float
+//! formatting their error messages link in were ~78 KB of code before gzip), and each post of a
+//! batch is read on its own, so one bad post costs only its own slot.
+//!
 //! The extension's background keeps one current analyzer here: `configure` replaces it whole or
 //! not at all, so a bad setting can never leave a half-applied engine behind.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
+use js_sys::{Array, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::analyzer::Analyzer;
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, Value};
 use crate::post::Post;
 use crate::verdict::Verdict;
+
+/// Deepest nesting [`to_value`] follows (serde_json's limit too): a cyclic or absurdly nested
+/// object is an error, not a stack overflow.
+const MAX_DEPTH: usize = 128;
 
 thread_local! {
     /// The analyzer `analyze` uses; `None` until first use or `configure`, then the shipped
@@ -73,22 +86,103 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
         .unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
 }
 
-/// Reads an arbitrary JavaScript value as JSON data; `field` names it in the error.
-fn from_js(value: JsValue, field: &str) -> Result<serde_json::Value, BindingError> {
-    if value.is_undefined() {
-        return Ok(serde_json::Value::Null);
+/// A JavaScript value as JSON data, read as serde-wasm-bindgen and `serde_json::Value` read it
+/// before: `null` and `undefined` are null, a number keeps its value when it is a safe integer
+/// from 0 up (a non-finite one is null), arrays by index, other objects by their own enumerable
+/// properties, unless they are iterable (a `Map`, a `Set`). Anything else (a function, a symbol,
+/// a `BigInt`, an iterable) is refused: on `Err`, the path to it (`keywords.diagnostic[0]`, ""
+/// for the value itself) and what it is.
+fn to_value(js: &JsValue, depth: usize) -> Result<Value, (String, String)> {
+    if js.is_null() || js.is_undefined() {
+        return Ok(Value::Null);
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| BindingError {
-        field: field.to_string(),
-        message: format!("not plain JSON data: {e}"),
-    })
+    if let Some(b) = js.as_bool() {
+        return Ok(Value::Bool(b));
+    }
+    if let Some(n) = js.as_f64() {
+        const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+        return Ok(if !n.is_finite() {
+            Value::Null
+        } else if n.fract() == 0.0 && (0.0..=MAX_SAFE).contains(&n) {
+            Value::Number(Some(n as u64))
+        } else {
+            Value::Number(None)
+        });
+    }
+    if let Some(s) = js.as_string() {
+        return Ok(Value::String(s));
+    }
+    let refuse = |what: &str| Err((String::new(), format!("not plain JSON data ({what})")));
+    if !js.is_object() {
+        let kind = js.js_typeof().as_string().unwrap_or_default();
+        return refuse(&format!("a {kind}"));
+    }
+    if depth >= MAX_DEPTH {
+        return refuse(&format!("nested more than {MAX_DEPTH} levels deep"));
+    }
+    if Array::is_array(js) {
+        let array: &Array = js.unchecked_ref();
+        return array
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                to_value(&item, depth + 1).map_err(|(at, e)| (format!("[{i}]{}", dotted(&at)), e))
+            })
+            .collect::<Result<_, _>>()
+            .map(Value::Array);
+    }
+    if js_sys::Symbol::iterator().js_in(js) {
+        return refuse("an iterable object");
+    }
+    let mut entries = BTreeMap::new();
+    for entry in Object::entries(js.unchecked_ref()).iter() {
+        let entry: Array = entry.unchecked_into();
+        let key = entry.get(0).as_string().unwrap_or_default();
+        let value = to_value(&entry.get(1), depth + 1)
+            .map_err(|(at, e)| (format!("{key}{}", dotted(&at)), e))?;
+        entries.insert(key, value);
+    }
+    Ok(Value::Object(entries))
+}
+
+/// The rest of a path after a key or index: `.name` or `[0]` as it comes, "" for none.
+fn dotted(at: &str) -> String {
+    if at.is_empty() || at.starts_with('[') {
+        at.to_string()
+    } else {
+        format!(".{at}")
+    }
 }
 
 /// Parses a configuration document and compiles an analyzer from it, or says what is wrong.
 fn build_analyzer(config: JsValue) -> Result<Analyzer, BindingError> {
-    let value = from_js(config, "")?;
-    let config = Config::from_value(&value)?;
+    let value = to_value(&config, 0).map_err(|(field, message)| BindingError { field, message })?;
+    let config = Config::from_document(&value)?;
     Ok(Analyzer::new(&config)?)
+}
+
+/// One post of a batch as data, or the error slot it gets (with its `id` when it has a string
+/// one).
+fn read_post(js: &JsValue) -> Result<Post, PostError> {
+    let failed = |id: Option<String>, why: String| PostError {
+        id,
+        error: format!("malformed post: {why}"),
+    };
+    let value = to_value(js, 0).map_err(|(at, why)| {
+        let id = js
+            .is_object()
+            .then(|| Reflect::get(js, &JsValue::from_str("id")).ok())
+            .flatten()
+            .and_then(|id| id.as_string());
+        let at = if at.is_empty() {
+            at
+        } else {
+            format!("`{at}`: ")
+        };
+        failed(id, format!("{at}{why}"))
+    })?;
+    let id = value.get("id").and_then(Value::as_str).map(str::to_string);
+    Post::from_document(value).map_err(|why| failed(id, why))
 }
 
 /// Runs `f` with the current analyzer, building the shipped defaults on first use.
@@ -100,18 +194,11 @@ fn with_current<R>(f: impl FnOnce(&Analyzer) -> R) -> R {
     })
 }
 
-/// Analyses one already-parsed JSON post, turning a malformed one into its error slot.
-fn analyze_value(analyzer: &Analyzer, value: serde_json::Value) -> Slot {
-    let id = value
-        .get("id")
-        .and_then(serde_json::Value::as_str)
-        .map(str::to_string);
-    match serde_json::from_value::<Post>(value) {
+/// Analyses one read post, or passes its error slot through.
+fn analyze_read(analyzer: &Analyzer, post: Result<Post, PostError>) -> Slot {
+    match post {
         Ok(post) => Slot::Verdict(analyzer.analyze(&post)),
-        Err(e) => Slot::Error(PostError {
-            id,
-            error: format!("malformed post: {e}"),
-        }),
+        Err(e) => Slot::Error(e),
     }
 }
 
@@ -135,21 +222,26 @@ pub fn check_config(config: JsValue) -> JsValue {
 }
 
 /// Analyses a batch of posts with the current analyzer and returns one verdict per post, in
-/// order; a post that cannot be read yields `{id, error}` in its slot instead. Throws
-/// `{field: "posts", message}` when `posts` is not an array at all.
+/// order; a post that cannot be read (not an object, a field of the wrong type, data that is not
+/// JSON-like) yields `{id, error}` in its slot instead. Throws `{field: "posts", message}` when
+/// `posts` is not an array at all.
 #[wasm_bindgen]
 pub fn analyze(posts: JsValue) -> Result<JsValue, JsValue> {
-    let value = from_js(posts, "posts").map_err(|e| to_js(&e))?;
-    let serde_json::Value::Array(items) = value else {
+    if !Array::is_array(&posts) {
         return Err(to_js(&BindingError {
             field: "posts".into(),
             message: "expected an array of posts".into(),
         }));
-    };
+    }
+    let posts: Vec<Result<Post, PostError>> = posts
+        .unchecked_into::<Array>()
+        .iter()
+        .map(|item| read_post(&item))
+        .collect();
     let slots: Vec<Slot> = with_current(|analyzer| {
-        items
+        posts
             .into_iter()
-            .map(|item| analyze_value(analyzer, item))
+            .map(|post| analyze_read(analyzer, post))
             .collect()
     });
     Ok(to_js(&slots))
@@ -161,18 +253,18 @@ pub fn analyze(posts: JsValue) -> Result<JsValue, JsValue> {
 /// `{id, error}` like `analyze`.
 #[wasm_bindgen]
 pub fn analyze_with(config: JsValue, post: JsValue) -> Result<JsValue, JsValue> {
-    let post = from_js(post, "post").map_err(|e| to_js(&e))?;
+    let post = read_post(&post);
     if config.is_null() || config.is_undefined() {
         return Ok(to_js(&with_current(|analyzer| {
-            analyze_value(analyzer, post)
+            analyze_read(analyzer, post)
         })));
     }
     let analyzer = build_analyzer(config).map_err(|e| to_js(&e))?;
-    Ok(to_js(&analyze_value(&analyzer, post)))
+    Ok(to_js(&analyze_read(&analyzer, post)))
 }
 
-/// The shipped rule catalogue (id, category, strength, description, examples), for the options
-/// page's list of rules the person can turn off.
+/// The shipped rule catalogue (id, category, strength, description, `examples`: the first three
+/// must-flag texts), for the options page's list of rules the person can turn off.
 #[wasm_bindgen]
 pub fn rules() -> JsValue {
     to_js(crate::rules::catalog())

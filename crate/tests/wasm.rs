@@ -38,11 +38,17 @@ fn utf16_slice(text: &str, start: u64, end: u64) -> String {
 export function post_with_lone_surrogate() {
   return [{ id: 'lone', platform: 'tiktok', caption: '\\ud800 5 signs you have ADHD \\udfff' }];
 }
-export function not_json() { return [{ caption: Symbol('x') }]; }
+export function not_json() { return [{ id: 'sym', caption: Symbol('x') }, { id: 'ok', caption: 'hi' }]; }
+export function config_not_json() { return { version: 1, keywords: { diagnostic: ['a', () => 1] } }; }
+export function cyclic() { const o = { version: 1 }; o.keywords = o; return o; }
+export function undefined_fields() { return [{ id: 'u', caption: '5 signs you have ADHD', labels: undefined }]; }
 ")]
 extern "C" {
     fn post_with_lone_surrogate() -> JsValue;
     fn not_json() -> JsValue;
+    fn config_not_json() -> JsValue;
+    fn cyclic() -> JsValue;
+    fn undefined_fields() -> JsValue;
 }
 
 #[wasm_bindgen_test]
@@ -104,11 +110,61 @@ fn a_malformed_post_gets_its_own_error_slot() {
 }
 
 #[wasm_bindgen_test]
-fn not_an_array_or_not_data_throws_a_field_error() {
+fn not_an_array_throws_a_field_error() {
     let error = thrown(analyze(js(json!({"caption": "x"}))));
     assert_eq!(error["field"], "posts");
-    let error = thrown(analyze(not_json()));
+    let error = thrown(analyze(JsValue::UNDEFINED));
     assert_eq!(error["field"], "posts");
+}
+
+#[wasm_bindgen_test]
+fn a_post_that_is_not_data_gets_its_own_error_slot() {
+    let out = data(analyze(not_json()).unwrap());
+    assert_eq!(out[0]["id"], "sym");
+    let error = out[0]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("malformed post: `caption`: not plain JSON data"),
+        "{error}"
+    );
+    assert_eq!(out[1]["id"], "ok");
+    assert_eq!(out[1]["level"], "none");
+    // A post that is not an object, and fields of the wrong type, name what is wrong.
+    let out = data(analyze(js(json!([7, {"id": "l", "labels": ["a", 2]}]))).unwrap());
+    assert_eq!(
+        out[0]["error"],
+        "malformed post: a post must be an object, not a number"
+    );
+    assert_eq!(out[1]["id"], "l");
+    assert_eq!(
+        out[1]["error"],
+        "malformed post: `labels[1]` must be a string, not a number"
+    );
+    // `undefined` reads as null, which `labels` does not take (as before).
+    let out = data(analyze(undefined_fields()).unwrap());
+    assert_eq!(out[0]["id"], "u");
+    assert!(out[0]["error"].as_str().unwrap().contains("`labels`"));
+}
+
+#[wasm_bindgen_test]
+fn a_configuration_that_is_not_data_names_where() {
+    let error = data(check_config(config_not_json()));
+    assert_eq!(error["field"], "keywords.diagnostic[1]", "{error}");
+    assert!(error["message"]
+        .as_str()
+        .unwrap()
+        .contains("not plain JSON data"));
+    let error = data(check_config(cyclic()));
+    assert!(
+        error["message"].as_str().unwrap().contains("levels deep"),
+        "{error}"
+    );
+    // Numbers: only a whole 1 is version 1.
+    assert!(check_config(js(json!({"version": 1.0}))).is_null());
+    let error = data(check_config(js(json!({"version": 1.5}))));
+    assert_eq!(error["field"], "version");
+    assert_eq!(error["message"], "must be the number 1, not a number");
+    let error = data(check_config(JsValue::UNDEFINED));
+    assert_eq!(error["field"], "");
 }
 
 #[wasm_bindgen_test]
@@ -204,6 +260,13 @@ fn rules_lists_the_catalogue_as_plain_data() {
     assert!(list
         .iter()
         .all(|r| r["id"].as_str().is_some_and(|id| !id.is_empty())));
+    // What the options page lists: up to three examples a rule; the tests' examples stay out.
+    let examples = |r: &Value| r["examples"].as_array().expect("examples").len();
+    assert!(list.iter().all(|r| examples(r) <= 3));
+    assert!(list.iter().any(|r| examples(r) == 3));
+    assert!(list
+        .iter()
+        .all(|r| r.get("must_flag").is_none() && r.get("must_pass").is_none()));
 }
 
 #[wasm_bindgen_test]

@@ -211,7 +211,7 @@ async function checkConfig({ config }) {
   return error === null ? { ok: true } : { ok: false, error };
 }
 
-/** `options/rules`: the shipped rules the options page lists (public fields and a few examples). */
+/** `options/rules`: the shipped rules the options page lists (public fields and the engine's examples: the first three must-flag texts, all the .wasm keeps). */
 async function listRules() {
   await engine();
   const list = rules().map((r) => ({
@@ -220,7 +220,7 @@ async function listRules() {
     lang: r.lang,
     strength: r.strength,
     description: r.description,
-    examples: (r.must_flag ?? []).slice(0, 3),
+    examples: r.examples,
   }));
   return { ok: true, rules: list };
 }

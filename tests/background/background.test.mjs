@@ -257,3 +257,26 @@ test('the content port: a batch is answered on the port with its id; bad message
     bg.restore();
   }
 });
+
+test('options/rules: every rule with up to three examples, the first texts its data must flag', async () => {
+  const bg = await loadBackground();
+  try {
+    const reply = await bg.send({ kind: 'options/rules' }, { id: ID, url: `${ORIGIN}options/options.html` });
+    assert.equal(reply?.ok, true, JSON.stringify(reply));
+    assert.ok(reply.rules.length > 100);
+    for (const rule of reply.rules) {
+      assert.deepEqual(Object.keys(rule), ['id', 'category', 'lang', 'strength', 'description', 'examples']);
+      assert.ok(Array.isArray(rule.examples) && rule.examples.length <= 3, rule.id);
+      assert.ok(rule.examples.every((e) => typeof e === 'string' && e.length > 0), rule.id);
+    }
+    // crate/rules/en/diagnostic.toml lists four; the options page shows the first three.
+    const signs = reply.rules.find((r) => r.id === 'en.diag.signs-you-have');
+    assert.deepEqual(signs.examples, [
+      '5 signs you have undiagnosed ADHD',
+      's1gns you have a.d.h.d',
+      "7 signs you're a highly sensitive person and not just 'dramatic' #hsp",
+    ]);
+  } finally {
+    bg.restore();
+  }
+});
