@@ -291,6 +291,11 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or(manifest);
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    {
+        #[path = "build/unicode_tables.rs"]
+        mod unicode_tables;
+        unicode_tables::write(&out_dir)
+    }
     match compile(&root) {
         Ok(json) => {
             std::fs::write(out_dir.join("rules.json"), json).expect("write rules.json");

@@ -12,12 +12,12 @@
 //! (surrogate pairs) all map back exactly.
 
 mod chars;
+#[cfg(test)]
+mod oracle;
+mod tables;
 mod words;
 
-use chars::{fold_punct, is_cyrillic_or_greek, is_invisible, leet, lookalike, strip_accents};
-use std::iter;
-use unicode_normalization::char::canonical_combining_class;
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+use chars::{fold_punct, is_cyrillic_or_greek, is_invisible, leet, lookalike};
 use words::{words, MAX_ACRONYM, MAX_TAG};
 
 /// How much to fold: rules on the folded text are written lowercase without accents; rules for
@@ -420,22 +420,21 @@ fn push_ascii(buf: &mut Buf, b: u8, start: u32, lower: bool) {
     push_ascii_run(buf, &[b], start, lower);
 }
 
-/// Whether `c` cannot combine with what precedes it under NFKC, so a new segment starts here.
+/// Whether `c` cannot combine with what precedes it under NFKC, so a new segment starts here
+/// (every char out of the tables' scope counts as a starter).
 fn starts_segment(c: char) -> bool {
-    c.is_ascii()
-        || (canonical_combining_class(c) == 0
-            && is_nfkc_quick(iter::once(c)) != IsNormalized::Maybe)
+    c.is_ascii() || tables::ccc(c) == 0
 }
 
 fn flush_segment(seg: &mut Vec<char>, start: u32, end: u32, buf: &mut Buf, lower: bool) {
     match seg.as_slice() {
         [] => return,
         [c] if c.is_ascii() => push_ascii(buf, *c as u8, start, lower),
-        [c] if is_nfkc_quick(iter::once(*c)) == IsNormalized::Yes => {
-            push_char(buf, *c, start, end, lower)
-        }
+        [c] if !tables::decompose(*c, |_| {}) => push_char(buf, *c, start, end, lower),
         _ => {
-            for c in seg.iter().copied().nfkc() {
+            let mut out = Vec::with_capacity(seg.len() + 4);
+            tables::nfkc_segment(seg, &mut out);
+            for c in out {
                 push_char(buf, c, start, end, lower);
             }
         }
@@ -462,18 +461,8 @@ fn push_char(buf: &mut Buf, c: char, start: u32, end: u32, lower: bool) {
         buf.push_space(start, end);
     } else if !lower {
         buf.push_char(c, span, false);
-    } else if c == 'ß' || c == 'ẞ' {
-        buf.push_byte(b's', span, c == 'ẞ');
-        buf.push_byte(b's', span, c == 'ẞ');
     } else {
-        let upper = c.is_uppercase();
-        for l in c.to_lowercase() {
-            if l.is_ascii() {
-                buf.push_byte(l as u8, span, upper);
-            } else {
-                strip_accents(l, |d| buf.push_char(d, span, upper));
-            }
-        }
+        tables::fold(c, |d, upper| buf.push_char(d, span, upper));
     }
 }
 
@@ -508,19 +497,7 @@ fn lower_copy(src: &Buf) -> Buf {
         }
         let (c, width) = char_at(t, i);
         let span = src.spans[i];
-        if c == 'ß' || c == 'ẞ' {
-            out.push_byte(b's', span, c == 'ẞ');
-            out.push_byte(b's', span, c == 'ẞ');
-        } else {
-            let upper = c.is_uppercase();
-            for l in c.to_lowercase() {
-                if l.is_ascii() {
-                    out.push_byte(l as u8, span, upper);
-                } else {
-                    strip_accents(l, |d| out.push_char(d, span, upper));
-                }
-            }
-        }
+        tables::fold(c, |d, upper| out.push_char(d, span, upper));
         i += width;
     }
     if out.text.last() == Some(&b' ') {

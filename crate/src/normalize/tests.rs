@@ -400,3 +400,66 @@ proptest::proptest! {
         assert_both_agree(&s);
     }
 }
+
+/// Whether the previous normaliser (the oracle) leaves `c` alone in both folds, so that text
+/// holding it can be compared: chars out of the tables' scope are passed through unchanged now,
+/// and are starters (out-of-scope marks no longer join the char before them).
+fn inert_before(c: char) -> bool {
+    use unicode_normalization::char::canonical_combining_class;
+    use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+    std::iter::once(c).nfkc().eq(std::iter::once(c))
+        && c.to_lowercase().eq(std::iter::once(c))
+        && !c.is_uppercase()
+        && canonical_combining_class(c) == 0
+        && is_nfkc_quick(std::iter::once(c)) != IsNormalized::Maybe
+}
+
+/// The normaliser against the previous one (`oracle.rs`, full `unicode-normalization` NFKC and
+/// std's case tables) on text in the tables' scope: the same text and the same span for every
+/// byte, both folds, and `Normalized::both`.
+fn assert_same_as_oracle(s: &str) {
+    if !s
+        .chars()
+        .all(|c| tables::generator_in_scope(c) || inert_before(c))
+    {
+        return;
+    }
+    for fold in [Fold::Lower, Fold::Keep] {
+        let new = Normalized::new(s, fold);
+        let old = oracle::Normalized::new(s, fold);
+        assert_eq!(new.text(), old.text, "{fold:?} text of {s:?}");
+        assert_eq!(new.spans, old.spans, "{fold:?} spans of {s:?}");
+    }
+    assert_both_agree(s);
+}
+
+#[test]
+fn same_as_before_on_chosen_text() {
+    for s in [
+        "5 Signs You Have ADHD #ADHDTikTok 🧠",
+        "𝐀𝐃𝐇𝐃 ＡＤＨＤ ﬁnally ⓐⓓⓗⓓ ⑴ ᴬᴰᴴᴰ ℌ № ㎏ Ⅻ",
+        "e\u{301}\u{302} o\u{308}\u{304} A\u{30A}\u{301} =\u{338} \u{344} \u{301}x",
+        "a\u{323}\u{302} a\u{302}\u{323} ệ Ệ ǅ ǈ ǋ Ǳ ŉ ſ ẛ\u{323}",
+        "İstanbul ΐ ΰ ϒ\u{301} ϔ Ω K Å ſt",
+        "Straße ẞ É café naïve Œuvre ǽ ø Ø ħ ı",
+        "аdhd ΝARCISSIST ρtsd Привет ΟΧΙ",
+        "don´t “x” — −1 ‐ ‒ ⁃ ﹘ ﹣ －",
+        "ad\u{200B}hd a\u{00A0}\u{2003}b \u{3000} \u{FEFF}",
+        "中文 한국어 😀👩‍👩‍👧 🇬🇧",
+    ] {
+        assert_same_as_oracle(s);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+    #[test]
+    fn same_as_before_on_any_text(s in "\\PC{0,40}") {
+        assert_same_as_oracle(&s);
+    }
+
+    #[test]
+    fn same_as_before_on_scope_text(s in "[a-zA-Z0-9 .#_'\t\nßẞÉéèÅåñÑçøØœæİıΐΆάΑαΝνАаЁё\u{300}-\u{36F}\u{1AB0}\u{1DC0}\u{20D0}\u{FE20}𝐀-𝐙𝟎-𝟗Ａ-Ｚａ-ｚﬀ-ﬆ①-⑳⑴-⒇⒜-ⓩ\u{2000}-\u{206F}ǄǅǆǇǈǉ℀-⅏Ⅰ-ↈ㎀-㏿ᴬ-ᵪ😀中]{0,30}") {
+        assert_same_as_oracle(&s);
+    }
+}
