@@ -51,8 +51,9 @@ fn lookup(table: &[(u32, u32)], c: char, mut emit: impl FnMut(char, bool)) -> Op
 /// when `c` decomposes to itself or is out of scope.
 #[inline]
 pub(super) fn decompose(c: char, mut emit: impl FnMut(char)) -> bool {
-    // Nothing below U+00A0 decomposes.
-    (c as u32) >= 0xA0 && lookup(&DECOMP, c, |d, _| emit(d)).is_some()
+    // Nothing below U+00A0 decomposes, nor emoji (U+1F300..U+1FAFF), the commonest non-ASCII.
+    let cp = c as u32;
+    cp >= 0xA0 && !(0x1F300..=0x1FAFF).contains(&cp) && lookup(&DECOMP, c, |d, _| emit(d)).is_some()
 }
 
 /// Emits what the folded text holds for `c`, a char of NFKC output: lowercase without accents
@@ -71,8 +72,8 @@ pub(super) fn fold(c: char, mut emit: impl FnMut(char, bool)) {
 #[inline]
 pub(super) fn ccc(c: char) -> u8 {
     let cp = c as u32;
-    // The first combining mark is U+0300.
-    if cp < 0x300 {
+    // The first combining mark is U+0300; the table is sorted.
+    if cp < 0x300 || CCC.last().map_or(true, |&k| cp > k >> 8) {
         return 0;
     }
     let key = cp << 8;
