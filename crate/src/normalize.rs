@@ -228,12 +228,18 @@ fn char_at(text: &[u8], i: usize) -> (char, usize) {
         0xE0.. => 3,
         _ => 2,
     };
-    let c = text
-        .get(i..i + width)
-        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-        .and_then(|s| s.chars().next())
-        .unwrap_or(char::REPLACEMENT_CHARACTER);
-    (c, width)
+    // Decoded by hand (the text is valid UTF-8 by construction); a cut char reads as U+FFFD.
+    let Some(bytes) = text.get(i..i + width) else {
+        return (char::REPLACEMENT_CHARACTER, width);
+    };
+    let lead = u32::from(b) & (0x7F >> width);
+    let cp = bytes[1..]
+        .iter()
+        .fold(lead, |cp, &c| cp << 6 | u32::from(c & 0x3F));
+    (
+        char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER),
+        width,
+    )
 }
 
 /// The char that ends at byte `i` of `text`, if any.
@@ -253,15 +259,19 @@ fn char_before(text: &[u8], i: usize) -> Option<char> {
     Some(char_at(text, k).0)
 }
 
-/// `char::is_alphanumeric` with the ASCII case answered first.
+/// `char::is_alphanumeric` with the ASCII case answered first, and emoji (U+1F300..U+1FAFF, no
+/// letters or digits there; a test checks) without a table search.
 #[inline(always)]
 fn is_alnum(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        c.is_alphanumeric()
+        !(EMOJI_BLOCKS).contains(&(c as u32)) && c.is_alphanumeric()
     }
 }
+
+/// Emoji and pictograph blocks: the commonest non-ASCII chars in captions.
+const EMOJI_BLOCKS: std::ops::RangeInclusive<u32> = 0x1F300..=0x1FAFF;
 
 /// Whether the char at byte `i` is alphanumeric (false past the end).
 #[inline(always)]
@@ -557,11 +567,11 @@ fn lower_copy(src: &Buf) -> Buf {
 fn finish_lower(buf: Buf) -> Buf {
     // Every Cyrillic and Greek letter (U+0370..U+052F) has a UTF-8 lead byte in
     // 0xCD..=0xD4: without one, no look-alike can be present and the pass is skipped.
-    let buf = if buf.text.iter().any(|b| (0xCD..=0xD4).contains(b)) {
-        map_lookalikes(buf)
-    } else {
-        buf
-    };
+    let lead = buf
+        .text
+        .iter()
+        .fold(false, |acc, &b| acc | (b.wrapping_sub(0xCD) <= 0xD4 - 0xCD));
+    let buf = if lead { map_lookalikes(buf) } else { buf };
     fold_words(buf)
 }
 
@@ -716,7 +726,11 @@ fn word_end(text: &[u8], start: usize) -> (usize, bool) {
                 break;
             }
         }
-        if j > start && j < n && char_before(text, j).is_some_and(char::is_alphabetic) {
+        if j > start
+            && j < n
+            && matches!(text[j], b'@' | b'$' | b'!')
+            && char_before(text, j).is_some_and(char::is_alphabetic)
+        {
             let mut k = j;
             while k < n && k - j < 2 && matches!(text[k], b'@' | b'$' | b'!') {
                 k += 1;

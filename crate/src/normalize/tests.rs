@@ -471,3 +471,38 @@ proptest::proptest! {
         assert_same_as_oracle(&s);
     }
 }
+
+#[test]
+fn emoji_blocks_hold_no_letters_or_digits() {
+    for c in EMOJI_BLOCKS.filter_map(char::from_u32) {
+        assert!(!c.is_alphanumeric(), "{c:?} is alphanumeric");
+        assert_eq!(is_alnum(c), c.is_alphanumeric());
+    }
+    for c in ['é', 'ж', '中', '1', '٣', '🄁', '\u{FFFD}'] {
+        assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+    }
+}
+
+#[test]
+fn char_at_decodes_every_width() {
+    for s in [
+        "a",
+        "é",
+        "ж",
+        "中",
+        "😀",
+        "\u{10FFFF}",
+        "\u{80}",
+        "\u{7FF}",
+        "\u{800}",
+        "\u{FFFF}",
+    ] {
+        let c = s.chars().next().unwrap();
+        assert_eq!(char_at(s.as_bytes(), 0), (c, s.len()), "{s:?}");
+    }
+    // A cut char never panics.
+    assert_eq!(
+        char_at(&"😀".as_bytes()[..2], 0).0,
+        char::REPLACEMENT_CHARACTER
+    );
+}
