@@ -664,8 +664,13 @@ fn fold_words(mut buf: Buf) -> Buf {
         {
             let mut end = i + 1;
             while end < n {
+                let b = buf.text[end];
+                if ASCII_CLASS[usize::from(b)] != 0 || b == b'_' {
+                    end += 1;
+                    continue;
+                }
                 let (c, width) = char_at(&buf.text, end);
-                if !(is_alnum(c) || c == '_') {
+                if !is_alnum(c) {
                     break;
                 }
                 end += width;
@@ -708,24 +713,31 @@ static ASCII_CLASS: [u8; 256] = {
 fn word_end(text: &[u8], start: usize) -> (usize, bool) {
     let n = text.len();
     let mut j = start;
+    // `classes` collects the ASCII classes seen (a digit may be leetspeak).
+    let mut classes = 0u8;
     let mut maybe_leet = false;
     loop {
-        while j < n {
-            let b = text[j];
-            let class = ASCII_CLASS[usize::from(b)];
-            if class != 0 {
-                maybe_leet |= class == DIGIT;
-                j += 1;
-            } else if b >= 0x80 {
-                let (c, width) = char_at(text, j);
-                if !is_alnum(c) {
+        loop {
+            // ASCII letters and digits, one table load each; then a non-ASCII letter or digit
+            // continues the word.
+            while let Some(&b) = text.get(j) {
+                let class = ASCII_CLASS[usize::from(b)];
+                if class == 0 {
                     break;
                 }
-                j += width;
-            } else {
-                break;
+                classes |= class;
+                j += 1;
             }
+            if j < n && text[j] >= 0x80 {
+                let (c, width) = char_at(text, j);
+                if is_alnum(c) {
+                    j += width;
+                    continue;
+                }
+            }
+            break;
         }
+        maybe_leet |= classes & DIGIT != 0;
         if j > start
             && j < n
             && matches!(text[j], b'@' | b'$' | b'!')
