@@ -105,21 +105,21 @@ pub(super) fn nfkc_segment(seg: &[char], out: &mut Vec<char>) {
             out.push(c);
         }
     }
-    // Canonical ordering: a stable sort of each run of non-starters by class.
+    // Canonical ordering: a stable sort of each run of non-starters by class (a merge sort, so a
+    // run of thousands of marks stays O(n log n)).
     let buf = &mut out[base..];
-    for i in 1..buf.len() {
-        let class = ccc(buf[i]);
-        if class == 0 {
+    let mut i = 0;
+    while i < buf.len() {
+        if ccc(buf[i]) == 0 {
+            i += 1;
             continue;
         }
-        let mut j = i;
-        while j > 0 {
-            let before = ccc(buf[j - 1]);
-            if before <= class {
-                break;
-            }
-            buf.swap(j - 1, j);
-            j -= 1;
+        let run = i;
+        while i < buf.len() && ccc(buf[i]) != 0 {
+            i += 1;
+        }
+        if i - run > 1 {
+            buf[run..i].sort_by_key(|&c| ccc(c));
         }
     }
     // Composition: each char joins the last starter unless blocked.

@@ -454,6 +454,10 @@ fn same_as_before_on_chosen_text() {
         "don´t “x” — −1 ‐ ‒ ⁃ ﹘ ﹣ －",
         "ad\u{200B}hd a\u{00A0}\u{2003}b \u{3000} \u{FEFF}",
         "中文 한국어 😀👩‍👩‍👧 🇬🇧",
+        // Whitespace at the start that the bulk ASCII path must drop (found by the proptest).
+        "\t .",
+        "\t 𝐀",
+        " \t\n a  b\t",
     ] {
         assert_same_as_oracle(s);
     }

@@ -121,3 +121,17 @@ fn scope_holds_what_evaders_write() {
         assert!(!in_scope(c), "{c:?} in scope");
     }
 }
+
+#[test]
+fn long_runs_of_marks_are_ordered_like_nfkc() {
+    // Alternating classes (230, 220) are the worst case for an insertion sort: quadratic, this
+    // would not finish.
+    let mut seg = vec!['a'];
+    for k in 0..50_000 {
+        seg.push(if k % 2 == 0 { '\u{301}' } else { '\u{323}' });
+    }
+    let mut out = Vec::new();
+    nfkc_segment(&seg, &mut out);
+    let want: Vec<char> = seg.iter().copied().nfkc().collect();
+    assert_eq!(out, want);
+}
