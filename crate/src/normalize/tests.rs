@@ -454,6 +454,9 @@ fn same_as_before_on_chosen_text() {
         "don´t “x” — −1 ‐ ‒ ⁃ ﹘ ﹣ －",
         "ad\u{200B}hd a\u{00A0}\u{2003}b \u{3000} \u{FEFF}",
         "中文 한국어 😀👩‍👩‍👧 🇬🇧",
+        "i have a.d.h.d. and #ADHDTikTok, Dee L.C.S.W. M.D d3pression unal!ve АDНD p-t-s-d",
+        "É.D.H.D. 𝐀.𝐃.𝐇.𝐃 #mental_health__matters #d3pressionawareness #santémentale ﬁ.x",
+        "a d h d 😀 o.c.d.x #ADHD😀tok ρtsd ΝARCISSIST",
         // Whitespace at the start that the bulk ASCII path must drop (found by the proptest).
         "\t .",
         "\t 𝐀",
@@ -467,6 +470,13 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
     #[test]
     fn same_as_before_on_any_text(s in "\\PC{0,40}") {
+        assert_same_as_oracle(&s);
+    }
+
+    #[test]
+    fn same_as_before_on_word_level_text(s in "[adhptscoLCSWMD#._\\- 0134@!$éÉ𝐀𝐃\u{301}АаНΝν😀ﬁ]{0,30}") {
+        // Acronyms ("a.d.h.d"), dotted capitals ("L.C.S.W."), hashtags, leetspeak and
+        // look-alikes, with the chars that change length around them.
         assert_same_as_oracle(&s);
     }
 
