@@ -96,6 +96,39 @@ pub(super) fn compose(a: char, b: char) -> Option<char> {
     char::from_u32(u32::from(COMPOSE[i].1))
 }
 
+/// Stable sort of a run of combining marks by class: insertion sort for the usual few marks, a
+/// counting sort (classes are bytes) for long runs, so that thousands of marks stay linear. (Not
+/// `sort_by_key`: its code costs ~1.7 KB of gzip in the `.wasm`.)
+fn sort_marks(run: &mut [char]) {
+    if run.len() <= 32 {
+        for i in 1..run.len() {
+            let class = ccc(run[i]);
+            let mut j = i;
+            while j > 0 && ccc(run[j - 1]) > class {
+                run.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        return;
+    }
+    let mut next = [0usize; 256];
+    for &c in run.iter() {
+        next[usize::from(ccc(c))] += 1;
+    }
+    let mut start = 0;
+    for slot in next.iter_mut() {
+        let count = *slot;
+        *slot = start;
+        start += count;
+    }
+    let marks = run.to_vec();
+    for c in marks {
+        let slot = &mut next[usize::from(ccc(c))];
+        run[*slot] = c;
+        *slot += 1;
+    }
+}
+
 /// NFKC of one segment (a starter and the chars that may combine with it), appended to `out`:
 /// decomposition, canonical ordering, composition (UAX #15), with the tables above.
 pub(super) fn nfkc_segment(seg: &[char], out: &mut Vec<char>) {
@@ -105,8 +138,7 @@ pub(super) fn nfkc_segment(seg: &[char], out: &mut Vec<char>) {
             out.push(c);
         }
     }
-    // Canonical ordering: a stable sort of each run of non-starters by class (a merge sort, so a
-    // run of thousands of marks stays O(n log n)).
+    // Canonical ordering: a stable sort of each run of non-starters by class.
     let buf = &mut out[base..];
     let mut i = 0;
     while i < buf.len() {
@@ -119,7 +151,7 @@ pub(super) fn nfkc_segment(seg: &[char], out: &mut Vec<char>) {
             i += 1;
         }
         if i - run > 1 {
-            buf[run..i].sort_by_key(|&c| ccc(c));
+            sort_marks(&mut buf[run..i]);
         }
     }
     // Composition: each char joins the last starter unless blocked.

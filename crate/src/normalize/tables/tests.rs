@@ -135,3 +135,19 @@ fn long_runs_of_marks_are_ordered_like_nfkc() {
     let want: Vec<char> = seg.iter().copied().nfkc().collect();
     assert_eq!(out, want);
 }
+
+#[test]
+fn mark_runs_of_every_length_sort_like_nfkc() {
+    // Both sides of the insertion/counting sort boundary, with several classes in reverse order.
+    let marks = [
+        '\u{301}', '\u{323}', '\u{334}', '\u{345}', '\u{31B}', '\u{302}',
+    ];
+    for len in [2, 3, 31, 32, 33, 64, 200] {
+        let mut seg = vec!['o'];
+        seg.extend((0..len).map(|k| marks[(k * 5 + len) % marks.len()]));
+        let mut out = Vec::new();
+        nfkc_segment(&seg, &mut out);
+        let want: Vec<char> = seg.iter().copied().nfkc().collect();
+        assert_eq!(out, want, "{len} marks");
+    }
+}
