@@ -460,6 +460,11 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or(manifest);
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    {
+        #[path = "build/unicode_tables.rs"]
+        mod unicode_tables;
+        unicode_tables::write(&out_dir)
+    }
     match compile(&root) {
         Ok(out) => {
             std::fs::write(out_dir.join("catalog.bin"), write_catalog(&out))

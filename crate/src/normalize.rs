@@ -9,15 +9,23 @@
 //!
 //! Every output char carries the UTF-16 range of the original chars that produced it, so
 //! deletions, expansions (ligatures, "ß" → "ss"), insertions (hashtag spaces) and emoji
-//! (surrogate pairs) all map back exactly.
+//! (surrogate pairs) all map back exactly. Those ranges are stored only where the text changed
+//! ([`spans`]): ASCII copied through is one piece however long.
+//!
+//! Unicode data (NFKC, lowercase, accents) comes from tables generated at build time with only
+//! the chars matching can depend on: Latin, Greek, Cyrillic, digits, punctuation and everything
+//! that NFKC turns into them (`crate/build/unicode_tables.rs` states the scope). Other chars pass
+//! through unchanged.
 
 mod chars;
+#[cfg(test)]
+mod oracle;
+mod spans;
+mod tables;
 mod words;
 
-use chars::{fold_punct, is_cyrillic_or_greek, is_invisible, leet, lookalike, strip_accents};
-use std::iter;
-use unicode_normalization::char::canonical_combining_class;
-use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+use chars::{fold_punct, is_cyrillic_or_greek, is_invisible, leet, lookalike};
+use spans::Spans;
 use words::{words, MAX_ACRONYM, MAX_TAG};
 
 /// How much to fold: rules on the folded text are written lowercase without accents; rules for
@@ -37,7 +45,7 @@ pub struct Normalized {
     text: String,
     /// For every byte of `text`: the UTF-16 range `[start, end)` of the original chars that
     /// produced the char this byte belongs to.
-    spans: Vec<(u32, u32)>,
+    spans: Spans,
     /// `utf16_len` of the original.
     original_len: u32,
 }
@@ -46,14 +54,14 @@ impl Normalized {
     /// Normalise `original` (one field: caption, name, bio, label).
     pub fn new(original: &str, fold: Fold) -> Normalized {
         let lower = fold == Fold::Lower;
-        let mut buf = Buf::with_capacity(original.len() + 16);
-        scan(original, lower, &mut buf);
+        let mut buf = Buf::with_capacity(original.len() + 16, lower);
+        let len = scan(original, lower, &mut buf);
         let buf = if lower {
             finish_lower(buf)
         } else {
             join_dotted_capitals(buf)
         };
-        Normalized::from_buf(buf, utf16_len(original))
+        Normalized::from_buf(buf, len)
     }
 
     /// Both folds of one field, `(Lower, Keep)`, from one Unicode pass: the same as calling
@@ -62,10 +70,9 @@ impl Normalized {
     /// it by lowercasing and stripping accents per char, which is what that pass does with
     /// `lower` set (a test checks both ways agree on arbitrary text).
     pub fn both(original: &str) -> (Normalized, Normalized) {
-        let mut cased = Buf::with_capacity(original.len() + 16);
-        scan(original, false, &mut cased);
+        let mut cased = Buf::with_capacity(original.len() + 16, false);
+        let len = scan(original, false, &mut cased);
         let lower = lower_copy(&cased);
-        let len = utf16_len(original);
         (
             Normalized::from_buf(finish_lower(lower), len),
             Normalized::from_buf(join_dotted_capitals(cased), len),
@@ -95,13 +102,21 @@ impl Normalized {
         let len = self.spans.len();
         let s = start.min(len);
         let e = end.min(len).max(s);
-        let from = if s < len {
-            self.spans[s].0
+        let (from, to) = if e > s {
+            self.spans.range(s, e)
+        } else if s < len {
+            let from = self.spans.get(s).0;
+            (from, from)
         } else {
-            self.original_len
+            (self.original_len, self.original_len)
         };
-        let to = if e > s { self.spans[e - 1].1 } else { from };
         (from as usize, to.max(from) as usize)
+    }
+
+    /// Every byte's source range, for the tests.
+    #[cfg(test)]
+    fn byte_spans(&self) -> Vec<(u32, u32)> {
+        self.spans.per_byte()
     }
 }
 
@@ -118,35 +133,42 @@ pub fn utf16_len(s: &str) -> usize {
 }
 
 /// The text under construction: UTF-8 bytes (whole chars only), the UTF-16 source range of each
-/// byte, and per byte whether its source char was a capital (for camelCase hashtags and
-/// case-aware look-alikes; always false for `Keep`). Parallel byte arrays keep the common case,
-/// ASCII copied through unchanged, to a few instructions per char.
+/// byte ([`Spans`]) and, for the folded text only, per byte whether its source char was a capital
+/// (for camelCase hashtags and case-aware look-alikes).
 struct Buf {
     text: Vec<u8>,
-    spans: Vec<(u32, u32)>,
+    spans: Spans,
+    /// Empty unless `track_upper`.
     upper: Vec<bool>,
+    track_upper: bool,
 }
 
 impl Buf {
-    fn with_capacity(bytes: usize) -> Buf {
+    fn with_capacity(bytes: usize, track_upper: bool) -> Buf {
         Buf {
             text: Vec::with_capacity(bytes),
-            spans: Vec::with_capacity(bytes),
-            upper: Vec::with_capacity(bytes),
+            spans: Spans::with_capacity(32),
+            upper: Vec::with_capacity(if track_upper { bytes } else { 0 }),
+            track_upper,
         }
     }
 
     #[inline(always)]
     fn push_byte(&mut self, b: u8, span: (u32, u32), upper: bool) {
         self.text.push(b);
-        self.spans.push(span);
-        self.upper.push(upper);
+        self.spans.push(span, 1);
+        if self.track_upper {
+            self.upper.push(upper);
+        }
     }
 
     fn push_char(&mut self, c: char, span: (u32, u32), upper: bool) {
         let mut bytes = [0u8; 4];
-        for &b in c.encode_utf8(&mut bytes).as_bytes() {
-            self.push_byte(b, span, upper);
+        let bytes = c.encode_utf8(&mut bytes).as_bytes();
+        self.text.extend_from_slice(bytes);
+        self.spans.push(span, bytes.len() as u32);
+        if self.track_upper {
+            self.upper.extend(bytes.iter().map(|_| upper));
         }
     }
 
@@ -154,11 +176,7 @@ impl Buf {
     fn push_space(&mut self, start: u32, end: u32) {
         match self.text.last() {
             None => {}
-            Some(b' ') => {
-                if let Some(span) = self.spans.last_mut() {
-                    span.1 = end;
-                }
-            }
+            Some(b' ') => self.spans.widen_tail(1, end),
             Some(_) => self.push_byte(b' ', (start, end), false),
         }
     }
@@ -166,15 +184,17 @@ impl Buf {
     /// Removes the last byte (only ever called after an ASCII char).
     fn pop_byte(&mut self) {
         self.text.pop();
-        self.spans.pop();
-        self.upper.pop();
+        self.spans.truncate(self.text.len());
+        self.upper.truncate(self.text.len());
     }
 
     /// Appends `src[range]` unchanged.
     fn copy_from(&mut self, src: &Buf, range: std::ops::Range<usize>) {
         self.text.extend_from_slice(&src.text[range.clone()]);
-        self.spans.extend_from_slice(&src.spans[range.clone()]);
-        self.upper.extend_from_slice(&src.upper[range]);
+        self.spans.extend_from(&src.spans, range.start, range.end);
+        if self.track_upper {
+            self.upper.extend_from_slice(&src.upper[range]);
+        }
     }
 
     /// Widens the last char's source range to `end` (to take in a dropped trailing dot).
@@ -184,14 +204,12 @@ impl Buf {
             .rev()
             .find(|&k| self.text[k] & 0xC0 != 0x80)
             .unwrap_or(len);
-        for span in &mut self.spans[first..] {
-            span.1 = span.1.max(end);
-        }
+        self.spans.widen_tail(len - first, end);
     }
 
     /// The finished text and spans. Only whole chars were written, so the bytes are valid
     /// UTF-8; the lossy fallback exists only so that nothing here can panic.
-    fn into_text(self) -> (String, Vec<(u32, u32)>) {
+    fn into_text(self) -> (String, Spans) {
         let text = String::from_utf8(self.text)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         (text, self.spans)
@@ -210,12 +228,18 @@ fn char_at(text: &[u8], i: usize) -> (char, usize) {
         0xE0.. => 3,
         _ => 2,
     };
-    let c = text
-        .get(i..i + width)
-        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-        .and_then(|s| s.chars().next())
-        .unwrap_or(char::REPLACEMENT_CHARACTER);
-    (c, width)
+    // Decoded by hand (the text is valid UTF-8 by construction); a cut char reads as U+FFFD.
+    let Some(bytes) = text.get(i..i + width) else {
+        return (char::REPLACEMENT_CHARACTER, width);
+    };
+    let lead = u32::from(b) & (0x7F >> width);
+    let cp = bytes[1..]
+        .iter()
+        .fold(lead, |cp, &c| cp << 6 | u32::from(c & 0x3F));
+    (
+        char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER),
+        width,
+    )
 }
 
 /// The char that ends at byte `i` of `text`, if any.
@@ -235,15 +259,19 @@ fn char_before(text: &[u8], i: usize) -> Option<char> {
     Some(char_at(text, k).0)
 }
 
-/// `char::is_alphanumeric` with the ASCII case answered first.
+/// `char::is_alphanumeric` with the ASCII case answered first, and emoji (U+1F300..U+1FAFF, no
+/// letters or digits there; a test checks) without a table search.
 #[inline(always)]
 fn is_alnum(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        c.is_alphanumeric()
+        !(EMOJI_BLOCKS).contains(&(c as u32)) && c.is_alphanumeric()
     }
 }
+
+/// Emoji and pictograph blocks: the commonest non-ASCII chars in captions.
+const EMOJI_BLOCKS: std::ops::RangeInclusive<u32> = 0x1F300..=0x1FAFF;
 
 /// Whether the char at byte `i` is alphanumeric (false past the end).
 #[inline(always)]
@@ -274,7 +302,7 @@ impl Rewrite {
         self.copied = upto;
         let out = self
             .out
-            .get_or_insert_with(|| Buf::with_capacity(src.text.len() + 16));
+            .get_or_insert_with(|| Buf::with_capacity(src.text.len() + 16, src.track_upper));
         out.copy_from(src, copied..upto);
         out
     }
@@ -299,7 +327,8 @@ impl Rewrite {
 
 /// Reads `original` into `buf`: invisibles dropped, punctuation folded, NFKC, whitespace runs
 /// collapsed to one space (none at either end) and, for `Lower`, lowercase without accents.
-fn scan(original: &str, lower: bool, buf: &mut Buf) {
+/// Returns the original's length in UTF-16 units (counted on the way).
+fn scan(original: &str, lower: bool, buf: &mut Buf) -> usize {
     let bytes = original.as_bytes();
     let n = bytes.len();
     // NFKC runs per segment: a starter and the marks that may combine with it. All output of a
@@ -358,6 +387,7 @@ fn scan(original: &str, lower: bool, buf: &mut Buf) {
     if buf.text.last() == Some(&b' ') {
         buf.pop_byte();
     }
+    pos as usize
 }
 
 /// ASCII whitespace as `char::is_whitespace` counts it.
@@ -369,50 +399,78 @@ fn is_ascii_space(b: u8) -> bool {
 /// Appends a run of ASCII chars whose first is at UTF-16 offset `base`: whitespace runs become
 /// one space (none at the start of the text), other chars are copied (lowercased for `lower`).
 fn push_ascii_run(buf: &mut Buf, run: &[u8], base: u32, lower: bool) {
-    // Copy in bulk (the compiler vectorises these), then repair whitespace only if some is not
-    // already a single ' ' after a non-space: most text needs no repair.
-    let old = buf.text.len();
-    if lower {
-        buf.text.extend(run.iter().map(u8::to_ascii_lowercase));
-        buf.upper.extend(run.iter().map(u8::is_ascii_uppercase));
-    } else {
-        buf.text.extend_from_slice(run);
-        buf.upper.resize(buf.text.len(), false);
-    }
-    buf.spans
-        .extend((base..base + run.len() as u32).map(|k| (k, k + 1)));
-    let mut after_space = old == 0 || buf.text[old - 1] == b' ';
-    let clean = run.iter().all(|&b| {
-        let space = is_ascii_space(b);
-        let ok = !space || (b == b' ' && !after_space);
-        after_space = space;
-        ok
-    });
-    if clean {
+    // Copy in bulk the stretches that need no repair (no whitespace but single ' ' after a
+    // non-space): most text is one such stretch.
+    let mut after_space = buf.text.last().map_or(true, |&b| b == b' ');
+    // Most runs need no repair at all: no control chars or whitespace other than ' ', no two
+    // spaces together, no space where the text starts or after a space. Checked with loops
+    // that vectorise (no early exit).
+    let controls = run.iter().fold(false, |acc, &b| acc | (b < b' '));
+    let doubled = run
+        .iter()
+        .zip(run.get(1..).unwrap_or_default())
+        .fold(false, |acc, (&a, &b)| acc | ((a == b' ') & (b == b' ')));
+    let leading = after_space && run.first() == Some(&b' ');
+    if !(controls || doubled || leading) {
+        if lower {
+            extend_lowered(buf, run);
+        } else {
+            buf.text.extend_from_slice(run);
+        }
+        buf.spans.push_step(base, run.len() as u32);
         return;
     }
-    let mut w = old;
-    for r in old..buf.text.len() {
-        let b = buf.text[r];
-        if is_ascii_space(b) {
-            if w == 0 {
+    let mut i = 0;
+    while i < run.len() {
+        let mut j = i;
+        while j < run.len() {
+            let b = run[j];
+            if b > b' ' {
+                after_space = false;
+                j += 1;
                 continue;
             }
-            if buf.text[w - 1] == b' ' {
-                buf.spans[w - 1].1 = buf.spans[r].1;
-                continue;
+            if is_ascii_space(b) {
+                if b != b' ' || after_space {
+                    break;
+                }
+                after_space = true;
+            } else {
+                after_space = false;
             }
-            buf.text[w] = b' ';
-        } else {
-            buf.text[w] = b;
+            j += 1;
         }
-        buf.upper[w] = buf.upper[r];
-        buf.spans[w] = buf.spans[r];
-        w += 1;
+        let part = &run[i..j];
+        if lower {
+            extend_lowered(buf, part);
+        } else {
+            buf.text.extend_from_slice(part);
+        }
+        buf.spans.push_step(base + i as u32, part.len() as u32);
+        if j < run.len() {
+            let at = base + j as u32;
+            // Now the text is empty or ends with a space: either way the next space joins.
+            buf.push_space(at, at + 1);
+            after_space = true;
+            j += 1;
+        }
+        i = j;
     }
-    buf.text.truncate(w);
-    buf.spans.truncate(w);
-    buf.upper.truncate(w);
+}
+
+/// Appends ASCII `bytes` lowercased, with their capital flags (no spans): written as loops over
+/// slices so that they vectorise.
+fn extend_lowered(buf: &mut Buf, bytes: &[u8]) {
+    let start = buf.text.len();
+    buf.text.extend_from_slice(bytes);
+    buf.text[start..].make_ascii_lowercase();
+    if buf.track_upper {
+        let start = buf.upper.len();
+        buf.upper.resize(start + bytes.len(), false);
+        for (u, b) in buf.upper[start..].iter_mut().zip(bytes) {
+            *u = b.is_ascii_uppercase();
+        }
+    }
 }
 
 /// Appends one ASCII char (from a segment that NFKC left alone).
@@ -420,22 +478,21 @@ fn push_ascii(buf: &mut Buf, b: u8, start: u32, lower: bool) {
     push_ascii_run(buf, &[b], start, lower);
 }
 
-/// Whether `c` cannot combine with what precedes it under NFKC, so a new segment starts here.
+/// Whether `c` cannot combine with what precedes it under NFKC, so a new segment starts here
+/// (every char out of the tables' scope counts as a starter).
 fn starts_segment(c: char) -> bool {
-    c.is_ascii()
-        || (canonical_combining_class(c) == 0
-            && is_nfkc_quick(iter::once(c)) != IsNormalized::Maybe)
+    c.is_ascii() || tables::ccc(c) == 0
 }
 
 fn flush_segment(seg: &mut Vec<char>, start: u32, end: u32, buf: &mut Buf, lower: bool) {
     match seg.as_slice() {
         [] => return,
         [c] if c.is_ascii() => push_ascii(buf, *c as u8, start, lower),
-        [c] if is_nfkc_quick(iter::once(*c)) == IsNormalized::Yes => {
-            push_char(buf, *c, start, end, lower)
-        }
+        [c] if !tables::decompose(*c, |_| {}) => push_char(buf, *c, start, end, lower),
         _ => {
-            for c in seg.iter().copied().nfkc() {
+            let mut out = Vec::with_capacity(seg.len() + 4);
+            tables::nfkc_segment(seg, &mut out);
+            for c in out {
                 push_char(buf, c, start, end, lower);
             }
         }
@@ -462,18 +519,8 @@ fn push_char(buf: &mut Buf, c: char, start: u32, end: u32, lower: bool) {
         buf.push_space(start, end);
     } else if !lower {
         buf.push_char(c, span, false);
-    } else if c == 'ß' || c == 'ẞ' {
-        buf.push_byte(b's', span, c == 'ẞ');
-        buf.push_byte(b's', span, c == 'ẞ');
     } else {
-        let upper = c.is_uppercase();
-        for l in c.to_lowercase() {
-            if l.is_ascii() {
-                buf.push_byte(l as u8, span, upper);
-            } else {
-                strip_accents(l, |d| buf.push_char(d, span, upper));
-            }
-        }
+        tables::fold(c, |d, upper| buf.push_char(d, span, upper));
     }
 }
 
@@ -485,42 +532,29 @@ fn push_char(buf: &mut Buf, c: char, start: u32, end: u32, lower: bool) {
 fn lower_copy(src: &Buf) -> Buf {
     let t = &src.text;
     let n = t.len();
-    let mut out = Buf::with_capacity(n + 16);
+    let mut out = Buf::with_capacity(n + 16, true);
     let mut i = 0;
     while i < n {
         let run = t[i..].iter().position(|&b| b >= 0x80).unwrap_or(n - i);
         if run > 0 {
             let bytes = &t[i..i + run];
-            let spans = &src.spans[i..i + run];
             // After a dropped char the run may start with a space that must join.
             let after_space = !matches!(out.text.last(), Some(&b) if b != b' ');
             let (first, rest) = if bytes[0] == b' ' && after_space {
-                out.push_space(spans[0].0, spans[0].1);
+                let span = src.spans.get(i);
+                out.push_space(span.0, span.1);
                 (1, &bytes[1..])
             } else {
                 (0, bytes)
             };
-            out.text.extend(rest.iter().map(u8::to_ascii_lowercase));
-            out.upper.extend(rest.iter().map(u8::is_ascii_uppercase));
-            out.spans.extend_from_slice(&spans[first..]);
+            extend_lowered(&mut out, rest);
+            out.spans.extend_from(&src.spans, i + first, i + run);
             i += run;
             continue;
         }
         let (c, width) = char_at(t, i);
-        let span = src.spans[i];
-        if c == 'ß' || c == 'ẞ' {
-            out.push_byte(b's', span, c == 'ẞ');
-            out.push_byte(b's', span, c == 'ẞ');
-        } else {
-            let upper = c.is_uppercase();
-            for l in c.to_lowercase() {
-                if l.is_ascii() {
-                    out.push_byte(l as u8, span, upper);
-                } else {
-                    strip_accents(l, |d| out.push_char(d, span, upper));
-                }
-            }
-        }
+        let span = src.spans.get(i);
+        tables::fold(c, |d, upper| out.push_char(d, span, upper));
         i += width;
     }
     if out.text.last() == Some(&b' ') {
@@ -533,11 +567,11 @@ fn lower_copy(src: &Buf) -> Buf {
 fn finish_lower(buf: Buf) -> Buf {
     // Every Cyrillic and Greek letter (U+0370..U+052F) has a UTF-8 lead byte in
     // 0xCD..=0xD4: without one, no look-alike can be present and the pass is skipped.
-    let buf = if buf.text.iter().any(|b| (0xCD..=0xD4).contains(b)) {
-        map_lookalikes(buf)
-    } else {
-        buf
-    };
+    let lead = buf
+        .text
+        .iter()
+        .fold(false, |acc, &b| acc | (b.wrapping_sub(0xCD) <= 0xD4 - 0xCD));
+    let buf = if lead { map_lookalikes(buf) } else { buf };
     fold_words(buf)
 }
 
@@ -574,7 +608,7 @@ fn map_lookalikes(buf: Buf) -> Buf {
             while k < i {
                 let (c, width) = char_at(text, k);
                 match lookalike(c, buf.upper[k]) {
-                    Some(l) => out.push_byte(l as u8, buf.spans[k], buf.upper[k]),
+                    Some(l) => out.push_byte(l as u8, buf.spans.get(k), buf.upper[k]),
                     None => out.copy_from(&buf, k..k + width),
                 }
                 k += width;
@@ -591,17 +625,29 @@ fn fold_words(mut buf: Buf) -> Buf {
     let mut rewrite = Rewrite::new();
     let mut i = 0;
     while i < n {
+        let b = buf.text[i];
+        // ASCII that starts neither a word nor a hashtag: the common case between words.
+        if b < 0x80 && b != b'#' && ASCII_CLASS[usize::from(b)] == 0 {
+            i += 1;
+            continue;
+        }
         let (c, width) = char_at(&buf.text, i);
         // Words are consumed whole, so an alphanumeric char here always starts one.
         if is_alnum(c) {
-            if let Some(acronym) = find_acronym(&buf.text, i) {
+            // An acronym starts with a single letter and a separator (see `find_acronym`).
+            let acronym = if i + 2 < n && matches!(buf.text[i + 1], b'.' | b' ' | b'-' | b'_') {
+                find_acronym(&buf.text, i)
+            } else {
+                None
+            };
+            if let Some(acronym) = acronym {
                 let out = rewrite.out_upto(&buf, i);
                 for m in 0..acronym.letters {
                     let k = i + 2 * m;
-                    out.push_byte(buf.text[k], buf.spans[k], buf.upper[k]);
+                    out.push_byte(buf.text[k], buf.spans.get(k), buf.upper[k]);
                 }
                 if let Some(dot) = acronym.dot {
-                    out.widen_last(buf.spans[dot].1);
+                    out.widen_last(buf.spans.get(dot).1);
                 }
                 rewrite.skip_to(acronym.next);
                 i = acronym.next;
@@ -618,8 +664,13 @@ fn fold_words(mut buf: Buf) -> Buf {
         {
             let mut end = i + 1;
             while end < n {
+                let b = buf.text[end];
+                if ASCII_CLASS[usize::from(b)] != 0 || b == b'_' {
+                    end += 1;
+                    continue;
+                }
                 let (c, width) = char_at(&buf.text, end);
-                if !(is_alnum(c) || c == '_') {
+                if !is_alnum(c) {
                     break;
                 }
                 end += width;
@@ -633,30 +684,65 @@ fn fold_words(mut buf: Buf) -> Buf {
     rewrite.finish(buf)
 }
 
+/// [`ASCII_CLASS`] of an ASCII letter.
+const LETTER: u8 = 1;
+/// [`ASCII_CLASS`] of an ASCII digit.
+const DIGIT: u8 = 2;
+
+/// Per byte: `LETTER`, `DIGIT` or 0 (anything else, non-ASCII bytes included): one load instead
+/// of range tests in the loops that walk words.
+static ASCII_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = if (b as u8).is_ascii_alphabetic() {
+            LETTER
+        } else if (b as u8).is_ascii_digit() {
+            DIGIT
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// End of the word starting at byte `start`: letters and digits, continued across up to two
 /// leet symbols between letters ("unal!ve"); and whether it holds a digit or symbol that
 /// leetspeak could have put there.
 fn word_end(text: &[u8], start: usize) -> (usize, bool) {
     let n = text.len();
     let mut j = start;
+    // `classes` collects the ASCII classes seen (a digit may be leetspeak).
+    let mut classes = 0u8;
     let mut maybe_leet = false;
     loop {
-        while j < n {
-            let b = text[j];
-            if b.is_ascii_alphanumeric() {
-                maybe_leet |= b <= b'9';
-                j += 1;
-            } else if b >= 0x80 {
-                let (c, width) = char_at(text, j);
-                if !is_alnum(c) {
+        loop {
+            // ASCII letters and digits, one table load each; then a non-ASCII letter or digit
+            // continues the word.
+            while let Some(&b) = text.get(j) {
+                let class = ASCII_CLASS[usize::from(b)];
+                if class == 0 {
                     break;
                 }
-                j += width;
-            } else {
-                break;
+                classes |= class;
+                j += 1;
             }
+            if j < n && text[j] >= 0x80 {
+                let (c, width) = char_at(text, j);
+                if is_alnum(c) {
+                    j += width;
+                    continue;
+                }
+            }
+            break;
         }
-        if j > start && j < n && char_before(text, j).is_some_and(char::is_alphabetic) {
+        maybe_leet |= classes & DIGIT != 0;
+        if j > start
+            && j < n
+            && matches!(text[j], b'@' | b'$' | b'!')
+            && char_before(text, j).is_some_and(char::is_alphabetic)
+        {
             let mut k = j;
             while k < n && k - j < 2 && matches!(text[k], b'@' | b'$' | b'!') {
                 k += 1;
@@ -771,7 +857,7 @@ fn hashtag(buf: &mut Buf, start: usize, end: usize, rewrite: &mut Rewrite) {
             buf.text[run] = b' ';
             if j - run > 1 {
                 let out = rewrite.out_upto(buf, run + 1);
-                out.widen_last(buf.spans[j - 1].1);
+                out.widen_last(buf.spans.get(j - 1).1);
                 rewrite.skip_to(j);
             }
             continue;
@@ -809,7 +895,7 @@ fn hashtag_part(buf: &mut Buf, start: usize, end: usize, rewrite: &mut Rewrite) 
     for &cut in &cuts[..count] {
         let at = start + usize::from(cut);
         out.copy_from(buf, from..at);
-        let pos = buf.spans[at].0;
+        let pos = buf.spans.get(at).0;
         out.push_byte(b' ', (pos, pos), false);
         from = at;
     }
@@ -838,9 +924,16 @@ fn join_dotted_capitals(buf: Buf) -> Buf {
     let mut rewrite = Rewrite::new();
     let mut i = 0;
     while i < n {
+        // A run starts at a capital followed by a dot: go to the byte before the next dot.
+        let Some(off) = text
+            .get(i + 1..)
+            .and_then(|t| t.iter().position(|&b| b == b'.'))
+        else {
+            break;
+        };
+        i += off;
         if !(text[i].is_ascii_uppercase()
             && i + 2 < n
-            && text[i + 1] == b'.'
             && single_capital(i)
             && single_capital(i + 2))
         {
@@ -853,11 +946,11 @@ fn join_dotted_capitals(buf: Buf) -> Buf {
         }
         let out = rewrite.out_upto(&buf, i);
         for m in (i..=k).step_by(2) {
-            out.push_byte(text[m], buf.spans[m], false);
+            out.push_byte(text[m], buf.spans.get(m), false);
         }
         let mut next = k + 1;
         if next < n && text[next] == b'.' && !alnum_at(text, next + 1) {
-            out.widen_last(buf.spans[next].1);
+            out.widen_last(buf.spans.get(next).1);
             next += 1;
         }
         rewrite.skip_to(next);

@@ -1,8 +1,7 @@
-//! Character tables of the normaliser: what is invisible, which punctuation folds to ASCII, how
-//! accents come off, which Cyrillic and Greek letters pass for Latin ones, and which symbols
-//! stand for letters in leetspeak. Kept as `match` tables: no data files, no allocation.
-
-use unicode_normalization::char::decompose_canonical;
+//! Character tables of the normaliser: what is invisible, which punctuation folds to ASCII, which
+//! Cyrillic and Greek letters pass for Latin ones, and which symbols stand for letters in
+//! leetspeak. Kept as `match` tables: no data files, no allocation. (NFKC and the lowercase
+//! without accents are generated tables: `tables.rs`.)
 
 /// Characters that render as nothing (zero-width, joiners, bidi controls, variation selectors,
 /// soft hyphen, tag characters): dropped so "ad\u{200B}hd" reads "adhd".
@@ -48,51 +47,6 @@ pub(super) fn fold_punct(c: char) -> char {
         | '\u{FE63}'
         | '\u{FF0D}' => '-',
         _ => c,
-    }
-}
-
-/// Combining marks that are accents on Latin, Greek and Cyrillic letters (the diacritical-mark
-/// blocks). Marks of other scripts (Devanagari vowel signs…) are letters in all but name and stay.
-pub(super) fn is_accent_mark(c: char) -> bool {
-    matches!(
-        c,
-        '\u{0300}'..='\u{036F}'
-            | '\u{1AB0}'..='\u{1AFF}'
-            | '\u{1DC0}'..='\u{1DFF}'
-            | '\u{20D0}'..='\u{20FF}'
-            | '\u{FE20}'..='\u{FE2F}'
-    )
-}
-
-/// Emits `c` (already lowercase, not ASCII) without its accents: "é" → "e", "ñ" → "n",
-/// "ø" → "o", "æ" → "ae". Only Latin, Greek and Cyrillic letters are decomposed, so Hangul
-/// syllables and other scripts pass unchanged.
-pub(super) fn strip_accents(c: char, mut emit: impl FnMut(char)) {
-    if is_accent_mark(c) {
-        return;
-    }
-    match c {
-        'ø' => emit('o'),
-        'đ' | 'ð' => emit('d'),
-        'ł' => emit('l'),
-        'ı' => emit('i'),
-        'ħ' => emit('h'),
-        'æ' => {
-            emit('a');
-            emit('e');
-        }
-        'œ' => {
-            emit('o');
-            emit('e');
-        }
-        '\u{00C0}'..='\u{024F}' | '\u{0370}'..='\u{04FF}' | '\u{1E00}'..='\u{1FFF}' => {
-            decompose_canonical(c, |d| {
-                if !is_accent_mark(d) {
-                    emit(d)
-                }
-            })
-        }
-        _ => emit(c),
     }
 }
 
@@ -192,26 +146,6 @@ pub(super) fn leet(c: char) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn stripped(c: char) -> String {
-        let mut s = String::new();
-        strip_accents(c, |d| s.push(d));
-        s
-    }
-
-    #[test]
-    fn accents_come_off_latin_greek_cyrillic_only() {
-        assert_eq!(stripped('é'), "e");
-        assert_eq!(stripped('ñ'), "n");
-        assert_eq!(stripped('ü'), "u");
-        assert_eq!(stripped('ç'), "c");
-        assert_eq!(stripped('œ'), "oe");
-        assert_eq!(stripped('ό'), "ο");
-        assert_eq!(stripped('\u{301}'), "");
-        // Hangul syllables are not split into jamo, Devanagari signs stay.
-        assert_eq!(stripped('한'), "한");
-        assert_eq!(stripped('\u{093F}'), "\u{093F}");
-    }
 
     #[test]
     fn punctuation_folds_to_ascii() {

@@ -362,9 +362,17 @@ fn assert_both_agree(s: &str) {
     let lower_alone = Normalized::new(s, Fold::Lower);
     let cased_alone = Normalized::new(s, Fold::Keep);
     assert_eq!(lower.text, lower_alone.text, "folded text of {s:?}");
-    assert_eq!(lower.spans, lower_alone.spans, "folded spans of {s:?}");
+    assert_eq!(
+        lower.byte_spans(),
+        lower_alone.byte_spans(),
+        "folded spans of {s:?}"
+    );
     assert_eq!(cased.text, cased_alone.text, "cased text of {s:?}");
-    assert_eq!(cased.spans, cased_alone.spans, "cased spans of {s:?}");
+    assert_eq!(
+        cased.byte_spans(),
+        cased_alone.byte_spans(),
+        "cased spans of {s:?}"
+    );
 }
 
 #[test]
@@ -399,4 +407,116 @@ proptest::proptest! {
     fn both_folds_agree_on_marks_and_spaces(s in "[a-zA-Zß ẞÉé\u{301}\u{308}\u{0430}\u{0391} .\t#0-9İ]{0,30}") {
         assert_both_agree(&s);
     }
+}
+
+/// Whether the previous normaliser (the oracle) leaves `c` alone in both folds, so that text
+/// holding it can be compared: chars out of the tables' scope are passed through unchanged now,
+/// and are starters (out-of-scope marks no longer join the char before them).
+fn inert_before(c: char) -> bool {
+    use unicode_normalization::char::canonical_combining_class;
+    use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
+    std::iter::once(c).nfkc().eq(std::iter::once(c))
+        && c.to_lowercase().eq(std::iter::once(c))
+        && !c.is_uppercase()
+        && canonical_combining_class(c) == 0
+        && is_nfkc_quick(std::iter::once(c)) != IsNormalized::Maybe
+}
+
+/// The normaliser against the previous one (`oracle.rs`, full `unicode-normalization` NFKC and
+/// std's case tables) on text in the tables' scope: the same text and the same span for every
+/// byte, both folds, and `Normalized::both`.
+fn assert_same_as_oracle(s: &str) {
+    if !s
+        .chars()
+        .all(|c| tables::generator_in_scope(c) || inert_before(c))
+    {
+        return;
+    }
+    for fold in [Fold::Lower, Fold::Keep] {
+        let new = Normalized::new(s, fold);
+        let old = oracle::Normalized::new(s, fold);
+        assert_eq!(new.text(), old.text, "{fold:?} text of {s:?}");
+        assert_eq!(new.byte_spans(), old.spans, "{fold:?} spans of {s:?}");
+    }
+    assert_both_agree(s);
+}
+
+#[test]
+fn same_as_before_on_chosen_text() {
+    for s in [
+        "5 Signs You Have ADHD #ADHDTikTok 🧠",
+        "𝐀𝐃𝐇𝐃 ＡＤＨＤ ﬁnally ⓐⓓⓗⓓ ⑴ ᴬᴰᴴᴰ ℌ № ㎏ Ⅻ",
+        "e\u{301}\u{302} o\u{308}\u{304} A\u{30A}\u{301} =\u{338} \u{344} \u{301}x",
+        "a\u{323}\u{302} a\u{302}\u{323} ệ Ệ ǅ ǈ ǋ Ǳ ŉ ſ ẛ\u{323}",
+        "İstanbul ΐ ΰ ϒ\u{301} ϔ Ω K Å ſt",
+        "Straße ẞ É café naïve Œuvre ǽ ø Ø ħ ı",
+        "аdhd ΝARCISSIST ρtsd Привет ΟΧΙ",
+        "don´t “x” — −1 ‐ ‒ ⁃ ﹘ ﹣ －",
+        "ad\u{200B}hd a\u{00A0}\u{2003}b \u{3000} \u{FEFF}",
+        "中文 한국어 😀👩‍👩‍👧 🇬🇧",
+        "i have a.d.h.d. and #ADHDTikTok, Dee L.C.S.W. M.D d3pression unal!ve АDНD p-t-s-d",
+        "É.D.H.D. 𝐀.𝐃.𝐇.𝐃 #mental_health__matters #d3pressionawareness #santémentale ﬁ.x",
+        "a d h d 😀 o.c.d.x #ADHD😀tok ρtsd ΝARCISSIST",
+        // Whitespace at the start that the bulk ASCII path must drop (found by the proptest).
+        "\t .",
+        "\t 𝐀",
+        " \t\n a  b\t",
+    ] {
+        assert_same_as_oracle(s);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+    #[test]
+    fn same_as_before_on_any_text(s in "\\PC{0,40}") {
+        assert_same_as_oracle(&s);
+    }
+
+    #[test]
+    fn same_as_before_on_word_level_text(s in "[adhptscoLCSWMD#._\\- 0134@!$éÉ𝐀𝐃\u{301}АаНΝν😀ﬁ]{0,30}") {
+        // Acronyms ("a.d.h.d"), dotted capitals ("L.C.S.W."), hashtags, leetspeak and
+        // look-alikes, with the chars that change length around them.
+        assert_same_as_oracle(&s);
+    }
+
+    #[test]
+    fn same_as_before_on_scope_text(s in "[a-zA-Z0-9 .#_'\t\nßẞÉéèÅåñÑçøØœæİıΐΆάΑαΝνАаЁё\u{300}-\u{36F}\u{1AB0}\u{1DC0}\u{20D0}\u{FE20}𝐀-𝐙𝟎-𝟗Ａ-Ｚａ-ｚﬀ-ﬆ①-⑳⑴-⒇⒜-ⓩ\u{2000}-\u{206F}ǄǅǆǇǈǉ℀-⅏Ⅰ-ↈ㎀-㏿ᴬ-ᵪ😀中]{0,30}") {
+        assert_same_as_oracle(&s);
+    }
+}
+
+#[test]
+fn emoji_blocks_hold_no_letters_or_digits() {
+    for c in EMOJI_BLOCKS.filter_map(char::from_u32) {
+        assert!(!c.is_alphanumeric(), "{c:?} is alphanumeric");
+        assert_eq!(is_alnum(c), c.is_alphanumeric());
+    }
+    for c in ['é', 'ж', '中', '1', '٣', '🄁', '\u{FFFD}'] {
+        assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+    }
+}
+
+#[test]
+fn char_at_decodes_every_width() {
+    for s in [
+        "a",
+        "é",
+        "ж",
+        "中",
+        "😀",
+        "\u{10FFFF}",
+        "\u{80}",
+        "\u{7FF}",
+        "\u{800}",
+        "\u{FFFF}",
+    ] {
+        let c = s.chars().next().unwrap();
+        assert_eq!(char_at(s.as_bytes(), 0), (c, s.len()), "{s:?}");
+    }
+    // A cut char never panics.
+    assert_eq!(
+        char_at(&"😀".as_bytes()[..2], 0).0,
+        char::REPLACEMENT_CHARACTER
+    );
 }
