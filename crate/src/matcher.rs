@@ -11,6 +11,22 @@
 //! browser). A `Matcher` holds only what configuration changes: which rules are enabled, the user's
 //! keywords and ignored phrases, and the automata built from them.
 //!
+//! `{condition}`: the 234 condition terms are not part of any rule regex. build.rs replaces
+//! `{condition}` (and `{condition_<lang>}`) by a placeholder, and [`mask_conditions`] gives the
+//! patterns that use it (`PatternInfo::masked`) a copy of the folded text in which every term
+//! occurrence keeps its first and last character and has the bytes between them replaced by one
+//! marker byte (an ASCII control byte, one per set of term languages; see `build.rs`
+//! `condition_placeholders`). The copy has the same length, so spans need no mapping, and the
+//! edge characters keep `\b`, `\w*` and `\s+` around the placeholder meaning what they meant
+//! around the terms. Which occurrences are masked: every position where a term matches (its
+//! literal prefix found by the anchor pass, then the term's own regex, greedy, anchored there),
+//! glued to a word or not, leftmost-longest across terms (overlaps go to the earlier start, then
+//! the longer match). Differences from the old expanded alternation, on purpose: a term match
+//! cannot be shortened to satisfy what follows (`asperger'` before a space no longer falls back
+//! to `asperger` for a `\b`), and a rule of one language does not see a term of another language
+//! that won the overlap. Topic rules (which condition was named, for the panel's reading links)
+//! still match the terms themselves on the unmasked text.
+//!
 //! `unless`: a match is dropped when the rule's `unless` regex matches the text from `window`
 //! characters before the match to `window` characters after it. An `unless` that uses `^` or `$` is
 //! also tried on the text right before the match (where `$` is the match start, as in
@@ -21,22 +37,29 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexBuilder};
+
+/// The regex engine: `regex` natively (lazy DFA, fast), `regex-lite` in the `.wasm` (~110 KB gzip
+/// smaller, no DFA; fast enough now that `{condition}` is a placeholder) and natively under the
+/// `lite-regex` feature, which the tests use to prove both engines give the same answers. Every
+/// pattern goes through [`ascii_classes`], so both read the same ASCII-only syntax.
+#[cfg(not(any(target_arch = "wasm32", feature = "lite-regex")))]
+pub use regex::{Regex, RegexBuilder};
+/// The regex engine (see the native variant's note).
+#[cfg(any(target_arch = "wasm32", feature = "lite-regex"))]
+pub use regex_lite::{Regex, RegexBuilder};
 
 use crate::post::Field;
 use crate::rules::{self, PatternInfo, RuleInfo, TextKind};
 use crate::verdict::Category;
 
-/// Largest compiled program of one regex (the `{condition}` alternation is the big part).
+/// Largest compiled program of one regex.
 const REGEX_SIZE_LIMIT: usize = 1 << 22;
 
-/// Cache of one regex's lazy DFA. The regex crate's default (2 MiB) is too small for the rules
-/// that combine `{condition}` with a bounded gap: the cache kept filling and being cleared, and
-/// matching took 4x longer (measured on the generated bench corpus: 440 µs/post at 2 MiB,
-/// 60 µs at 8 MiB, no better at 32 MiB). Since `{condition}` is expanded per language the
-/// regexes are smaller: on the same corpus (callgrind, 3,000 posts through the command line)
-/// 4 MiB runs as many instructions as 8 MiB, 2 MiB 44 % more; 4 MiB halves the worst case a long
-/// session can grow to. Memory grows only as states are actually built.
+/// Cache of one regex's lazy DFA (`regex` only). Measured when `{condition}` was still expanded
+/// into the rules: the crate's default (2 MiB) kept filling and being cleared on the rules that
+/// combined the alternation with a bounded gap (4x slower); 4 MiB ran as many instructions as
+/// 8 MiB. Memory grows only as states are actually built, so the limit only caps the worst case.
+#[cfg(not(any(target_arch = "wasm32", feature = "lite-regex")))]
 fn dfa_cache_bytes() -> usize {
     4 << 20
 }
@@ -59,11 +82,11 @@ impl LazyRegex {
     fn get(&self) -> Option<&Regex> {
         self.cell
             .get_or_init(|| {
-                RegexBuilder::new(&self.source)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .dfa_size_limit(dfa_cache_bytes())
-                    .build()
-                    .ok()
+                let mut b = RegexBuilder::new(&self.source);
+                b.size_limit(REGEX_SIZE_LIMIT);
+                #[cfg(not(any(target_arch = "wasm32", feature = "lite-regex")))]
+                b.dfa_size_limit(dfa_cache_bytes());
+                b.build().ok()
             })
             .as_ref()
     }
@@ -78,9 +101,17 @@ struct SharedPattern {
     fields: u8,
 }
 
+/// One `{condition}` term, compiled anchored (`^(?:term)`) to be tried where its prefix occurs.
+struct Term {
+    prefix: &'static str,
+    marker: u8,
+    regex: LazyRegex,
+}
+
 /// Per-process compiled state shared by every `Matcher`.
 struct Shared {
     patterns: Vec<SharedPattern>,
+    terms: Vec<Term>,
     /// Per rule: `unless` on the folded text and (case-insensitive) on the cased text.
     unless: Vec<Option<(LazyRegex, LazyRegex)>>,
 }
@@ -123,7 +154,19 @@ fn shared() -> &'static Shared {
                 })
             })
             .collect();
-        Shared { patterns, unless }
+        let terms = rules::condition_terms()
+            .iter()
+            .map(|t| Term {
+                prefix: &t.prefix,
+                marker: t.marker,
+                regex: LazyRegex::new(format!("^(?:{})", ascii_classes(&t.regex))),
+            })
+            .collect();
+        Shared {
+            patterns,
+            terms,
+            unless,
+        }
     })
 }
 
@@ -477,6 +520,11 @@ pub fn compile_all() -> Vec<(String, String)> {
             check(i, b);
         }
     }
+    for t in &s.terms {
+        if t.regex.get().is_none() {
+            bad.push((format!("condition term {}", t.regex.source), String::new()));
+        }
+    }
     bad
 }
 
@@ -597,6 +645,8 @@ struct Slot {
     keywords: Vec<u32>,
     /// The anchor of a `{condition}` term.
     condition: bool,
+    /// `{condition}` terms that start with this anchor (their prefix).
+    terms: Vec<u32>,
 }
 
 /// Collects anchors, merging duplicates, for one automaton.
@@ -685,6 +735,9 @@ impl Matcher {
         for a in rules::condition_anchors() {
             folded.slot(a).condition = true;
         }
+        for (ti, t) in s.terms.iter().enumerate() {
+            folded.slot(t.prefix).terms.push(ti as u32);
+        }
         let ignored_ac = if ignored.is_empty() {
             None
         } else {
@@ -734,10 +787,13 @@ impl Matcher {
             &mut on_heap
         };
         let mut condition_seen = false;
+        // Where a `{condition}` term may start (its prefix occurs), for the masked text.
+        let mut term_starts: Vec<(usize, u32)> = Vec::new();
         if let Some(ac) = &self.folded.ac {
             for m in ac.find_overlapping_iter(folded) {
                 let id = m.pattern().as_usize();
                 let slot = &self.folded.targets[id];
+                term_starts.extend(slot.terms.iter().map(|&t| (m.start(), t)));
                 // A condition term counts wherever it occurs, glued or not: some rules put
                 // `{condition}` after a gap with no `\b` before it ("5 signs haveocd"; fuzz bug 5).
                 condition_seen |= slot.condition;
@@ -773,6 +829,7 @@ impl Matcher {
                 }
             }
         }
+        let mut masked: Option<String> = None;
         for (w, &word) in candidates.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
@@ -783,6 +840,9 @@ impl Matcher {
                     continue;
                 }
                 let text = match p.info.text {
+                    TextKind::Folded if p.info.masked => masked
+                        .get_or_insert_with(|| mask_conditions(folded, &term_starts))
+                        .as_str(),
                     TextKind::Folded => folded,
                     TextKind::Cased => cased,
                 };
@@ -795,15 +855,22 @@ impl Matcher {
     /// The baseline design: every enabled rule's regex tried in turn on the whole text, no
     /// anchors, no automaton. Same results as [`Matcher::scan`] for rules (keywords excluded);
     /// kept for the benchmarks' ratio and as the oracle that proves the anchors complete.
+    ///
+    /// The patterns that use `{condition}` read the masked text here too, so the oracle still
+    /// runs one regex per rule; the mask is built from term starts found by trying every term's
+    /// prefix at every position ([`naive_term_starts`]), not by the automaton, so it checks the
+    /// anchor pass's term starts as well.
     pub fn naive_scan(&self, field: Field, folded: &str, cased: &str, out: &mut Vec<Hit>) {
         let s = shared();
         let bit = field_bit(field);
         let first = out.len();
+        let masked = mask_conditions(folded, &naive_term_starts(folded));
         for (pi, p) in s.patterns.iter().enumerate() {
             if !self.enabled[pi] || p.fields & bit == 0 {
                 continue;
             }
             let text = match p.info.text {
+                TextKind::Folded if p.info.masked => masked.as_str(),
                 TextKind::Folded => folded,
                 TextKind::Cased => cased,
             };
@@ -827,6 +894,69 @@ impl Matcher {
     pub fn ignored_phrases(&self) -> &[String] {
         &self.ignored_phrases
     }
+}
+
+/// Whether a byte marks a masked term, or would be mistaken for one: the control bytes that are
+/// not whitespace (`build.rs` `MARKERS`).
+fn is_marker(b: u8) -> bool {
+    matches!(b, 0x01..=0x08 | 0x0E..=0x1F)
+}
+
+/// What a control byte already in the text becomes in the masked copy: another non-word,
+/// non-space byte, so every pattern reads it as before but none mistakes it for a marker.
+const NOT_A_MARKER: u8 = 0x7F;
+
+/// Every position where some term's prefix occurs, found the obvious way (each prefix tried at
+/// each position), for the naive oracle and the tests.
+pub fn naive_term_starts(folded: &str) -> Vec<(usize, u32)> {
+    let terms = &shared().terms;
+    let mut out = Vec::new();
+    for (p, _) in folded.char_indices() {
+        for (ti, t) in terms.iter().enumerate() {
+            if folded[p..].starts_with(t.prefix) {
+                out.push((p, ti as u32));
+            }
+        }
+    }
+    out
+}
+
+/// The folded text with every `{condition}` term occurrence masked (see the module note): from
+/// `starts` (where a term's prefix occurs, in any order, duplicates allowed), each term's
+/// anchored regex gives the occurrence; overlaps are resolved leftmost-longest; an occurrence
+/// keeps its first and last byte and the bytes between become the term's marker. Occurrences
+/// shorter than 3 bytes, not all ASCII, or with a space or control byte at an edge are left as
+/// they are (the data has none: every term starts with three literal letters). Marker bytes
+/// already in the text become [`NOT_A_MARKER`]. Same length as `folded`, so offsets carry over.
+pub fn mask_conditions(folded: &str, starts: &[(usize, u32)]) -> String {
+    let terms = &shared().terms;
+    let mut found: Vec<(usize, usize, u8)> = Vec::with_capacity(starts.len());
+    for &(p, ti) in starts {
+        let t = &terms[ti as usize];
+        if let Some(m) = t.regex.get().and_then(|re| re.find(&folded[p..])) {
+            found.push((p, p + m.end(), t.marker));
+        }
+    }
+    found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut bytes = folded.as_bytes().to_vec();
+    for b in bytes.iter_mut().filter(|b| is_marker(**b)) {
+        *b = NOT_A_MARKER;
+    }
+    let mut taken_to = 0;
+    for (start, end, marker) in found {
+        if start < taken_to {
+            continue;
+        }
+        let run = &folded.as_bytes()[start..end];
+        let edge = |b: u8| (b'!'..=b'~').contains(&b);
+        if run.len() < 3 || !run.is_ascii() || !edge(run[0]) || !edge(run[run.len() - 1]) {
+            continue;
+        }
+        bytes[start + 1..end - 1].fill(marker);
+        taken_to = end;
+    }
+    // Only ASCII bytes were replaced, by ASCII bytes: still UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Runs one pattern over a text, applying `unless` and the all-caps guard.
