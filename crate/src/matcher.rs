@@ -261,6 +261,91 @@ pub fn ascii_classes(pattern: &str) -> String {
             _ => out.push(c),
         }
     }
+    flatten_negated_members(out)
+}
+
+/// Rewrites a class holding negated members (`[\W_]` became `[[^0-9A-Za-z_]_]`) as an
+/// alternation, `(?:[_]|[^0-9A-Za-z_])`: `regex-lite` has no nested classes. Classes without
+/// one, and negated classes (which no pattern combines with a negated member), are left as
+/// they are.
+fn flatten_negated_members(pattern: String) -> String {
+    if !pattern.contains("[[^") && !pattern.contains("][^") && !pattern.contains("[^0-9") {
+        return pattern;
+    }
+    let b: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            '\\' => {
+                out.push(b[i]);
+                if let Some(&n) = b.get(i + 1) {
+                    out.push(n);
+                }
+                i += 2;
+            }
+            '[' => {
+                // One top-level class: its plain members and its negated `[^…]` members.
+                let start = i;
+                let negated = b.get(i + 1) == Some(&'^');
+                let mut j = i + 1 + usize::from(negated);
+                let mut plain = String::new();
+                let mut members: Vec<String> = Vec::new();
+                if b.get(j) == Some(&']') {
+                    plain.push(']');
+                    j += 1;
+                }
+                while j < b.len() && b[j] != ']' {
+                    match b[j] {
+                        '\\' => {
+                            plain.push(b[j]);
+                            if let Some(&n) = b.get(j + 1) {
+                                plain.push(n);
+                            }
+                            j += 2;
+                        }
+                        '[' => {
+                            let mut member = String::new();
+                            while j < b.len() {
+                                member.push(b[j]);
+                                j += 1;
+                                if b[j - 1] == ']' && member.len() > 2 {
+                                    break;
+                                }
+                            }
+                            if member.starts_with("[^") {
+                                members.push(member);
+                            } else {
+                                plain.push_str(&member);
+                            }
+                        }
+                        c => {
+                            plain.push(c);
+                            j += 1;
+                        }
+                    }
+                }
+                let end = j.min(b.len() - 1);
+                if members.is_empty() || negated {
+                    out.extend(&b[start..=end]);
+                } else {
+                    out.push_str("(?:");
+                    if !plain.is_empty() {
+                        out.push('[');
+                        out.push_str(&plain);
+                        out.push_str("]|");
+                    }
+                    out.push_str(&members.join("|"));
+                    out.push(')');
+                }
+                i = end + 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
     out
 }
 
@@ -1082,6 +1167,8 @@ mod tests {
         assert_eq!(ascii_classes(r"\bsigns?\b"), r"(?-u:\b)signs?(?-u:\b)");
         assert_eq!(ascii_classes(r"autis\w*"), r"autis[0-9A-Za-z_]*");
         assert_eq!(ascii_classes(r"[\w-]+\d"), r"[0-9A-Za-z_-]+[0-9]");
+        assert_eq!(ascii_classes(r"[\W_]"), "(?:[_]|[^0-9A-Za-z_])");
+        assert_eq!(ascii_classes(r"[\S]x"), format!("(?:[^{SPACE_CLASS}])x"));
         assert_eq!(
             ascii_classes(r"[^\]\w]\s\W"),
             format!(r"[^\]0-9A-Za-z_][{SPACE_CLASS}][^0-9A-Za-z_]")
