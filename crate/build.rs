@@ -247,12 +247,9 @@ struct PatternOut {
 /// One `{condition}` term as the matcher finds it: `prefix` (the literal letters every match
 /// starts with) found by the Aho-Corasick pass, then `regex` tried anchored there; an occurrence
 /// is masked with `marker`, the byte of the set of languages the term belongs to.
+/// Written as a `[regex, prefix, marker]` array: 234 of them, keys would be a third of the bytes.
 #[derive(Serialize)]
-struct ConditionTermOut {
-    regex: String,
-    prefix: String,
-    marker: u8,
-}
+struct ConditionTermOut(String, String, u8);
 
 #[derive(Serialize)]
 struct CredentialOut {
@@ -1068,11 +1065,7 @@ fn condition_placeholders(
                 "{file}: term `{t}`: must be ASCII (terms match the folded text)"
             ));
         }
-        out.push(ConditionTermOut {
-            regex: t.clone(),
-            prefix,
-            marker: marker_of(langs),
-        });
+        out.push(ConditionTermOut(t.clone(), prefix, marker_of(langs)));
     }
     let mut macros = BTreeMap::new();
     if !out.is_empty() {

@@ -38,14 +38,16 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-/// The regex engine: `regex` natively (lazy DFA, fast), `regex-lite` in the `.wasm` (~110 KB gzip
-/// smaller, no DFA; fast enough now that `{condition}` is a placeholder) and natively under the
-/// `lite-regex` feature, which the tests use to prove both engines give the same answers. Every
+/// The regex engine: `regex` (lazy DFA), natively and in the `.wasm`. `regex-lite` (no DFA, ~105 KB
+/// gzip smaller) under the `lite-regex` feature: measured 40x slower per post in V8 even with
+/// `{condition}` as a placeholder (its PikeVM steps every live NFA state at every byte, and the
+/// rules' big alternations and bounded gaps keep many alive), so it is not shipped; the feature
+/// runs the whole test suite on it, and `tests/engines.rs` holds both to the same answers. Every
 /// pattern goes through [`ascii_classes`], so both read the same ASCII-only syntax.
-#[cfg(not(any(target_arch = "wasm32", feature = "lite-regex")))]
+#[cfg(not(feature = "lite-regex"))]
 pub use regex::{Regex, RegexBuilder};
-/// The regex engine (see the native variant's note).
-#[cfg(any(target_arch = "wasm32", feature = "lite-regex"))]
+/// The regex engine (see the `regex` variant's note).
+#[cfg(feature = "lite-regex")]
 pub use regex_lite::{Regex, RegexBuilder};
 
 use crate::post::Field;
@@ -59,7 +61,7 @@ const REGEX_SIZE_LIMIT: usize = 1 << 22;
 /// into the rules: the crate's default (2 MiB) kept filling and being cleared on the rules that
 /// combined the alternation with a bounded gap (4x slower); 4 MiB ran as many instructions as
 /// 8 MiB. Memory grows only as states are actually built, so the limit only caps the worst case.
-#[cfg(not(any(target_arch = "wasm32", feature = "lite-regex")))]
+#[cfg(not(feature = "lite-regex"))]
 fn dfa_cache_bytes() -> usize {
     4 << 20
 }
@@ -84,7 +86,7 @@ impl LazyRegex {
             .get_or_init(|| {
                 let mut b = RegexBuilder::new(&self.source);
                 b.size_limit(REGEX_SIZE_LIMIT);
-                #[cfg(not(any(target_arch = "wasm32", feature = "lite-regex")))]
+                #[cfg(not(feature = "lite-regex"))]
                 b.dfa_size_limit(dfa_cache_bytes());
                 b.build().ok()
             })
@@ -1022,7 +1024,17 @@ pub fn mask_conditions(folded: &str, starts: &[(usize, u32)]) -> String {
             found.push((p, p + m.end(), t.marker));
         }
     }
-    found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    // By start, then longest first. An insertion sort: a field has a handful of terms, and the
+    // library sort's code would add ~10 KB to the `.wasm` for this one use.
+    for i in 1..found.len() {
+        let mut j = i;
+        while j > 0
+            && (found[j].0, usize::MAX - found[j].1) < (found[j - 1].0, usize::MAX - found[j - 1].1)
+        {
+            found.swap(j, j - 1);
+            j -= 1;
+        }
+    }
     let mut bytes = folded.as_bytes().to_vec();
     for b in bytes.iter_mut().filter(|b| is_marker(**b)) {
         *b = NOT_A_MARKER;
@@ -1040,8 +1052,8 @@ pub fn mask_conditions(folded: &str, starts: &[(usize, u32)]) -> String {
         bytes[start + 1..end - 1].fill(marker);
         taken_to = end;
     }
-    // Only ASCII bytes were replaced, by ASCII bytes: still UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    // Only ASCII bytes were replaced, by ASCII bytes: still UTF-8 (the fallback cannot happen).
+    String::from_utf8(bytes).unwrap_or_else(|_| folded.to_string())
 }
 
 /// Runs one pattern over a text, applying `unless` and the all-caps guard.
@@ -1255,6 +1267,87 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    fn masked(text: &str) -> String {
+        mask_conditions(text, &naive_term_starts(text))
+    }
+
+    #[test]
+    fn condition_terms_are_masked_in_place_keeping_their_edges() {
+        let text = "5 signs you have adhd, not autism!";
+        let m = masked(text);
+        assert_eq!(m.len(), text.len());
+        let at = text.find("adhd").unwrap();
+        let b = m.as_bytes();
+        assert_eq!((b[at], b[at + 3]), (b'a', b'd'));
+        assert!(is_marker(b[at + 1]) && b[at + 1] == b[at + 2]);
+        let at = text.find("autism").unwrap();
+        assert_eq!(&m[at..at + 1], "a");
+        assert!(b[at + 1..at + 5]
+            .iter()
+            .all(|&x| x == b[at + 1] && is_marker(x)));
+        assert_eq!(&m[..at - 5], &masked(&text[..at - 5])[..]);
+        assert_eq!(&m[at + 6..], "!");
+        // Text with no term is only copied.
+        assert_eq!(masked("pasta for dinner"), "pasta for dinner");
+    }
+
+    #[test]
+    fn overlapping_terms_are_masked_leftmost_longest() {
+        // `trauma\w*` and `trauma bond\w*` both start here; the longer wins.
+        let m = masked("a trauma bond, really");
+        let b = m.as_bytes();
+        assert_eq!(&m[..3], "a t");
+        assert!(b[3..12].iter().all(|&x| is_marker(x)));
+        assert_eq!(&m[12..], "d, really");
+        // A term glued to the word before it is masked too: `\b` before it still fails there.
+        let m = masked("haveocd");
+        assert_eq!(&m[..5], "haveo");
+        assert!(is_marker(m.as_bytes()[5]));
+        let re = Regex::new(&ascii_classes(r"\b[!-~][\x01-\x08\x0E-\x1F]+[!-~]")).unwrap();
+        assert!(!re.is_match(&m));
+        assert!(re.is_match(&masked("have ocd")));
+    }
+
+    #[test]
+    fn marker_bytes_already_in_a_text_are_never_read_as_a_masked_term() {
+        let text = "a\u{1}\u{1}d x\u{1F}";
+        let m = masked(text);
+        assert_eq!(m, "a\u{7F}\u{7F}d x\u{7F}");
+        let cond = &rules::catalog()
+            .iter()
+            .flat_map(|r| &r.patterns)
+            .find(|p| p.masked && p.requires_condition)
+            .expect("a rule with {condition}")
+            .regex;
+        assert!(cond.contains("[!-~][\\x"), "{cond}");
+    }
+
+    #[test]
+    fn the_anchor_pass_finds_the_same_term_starts_as_the_naive_search() {
+        let matcher = Matcher::new(&vec![true; rules::catalog().len()], Vec::new(), Vec::new());
+        for text in [
+            "my adhders and autistic friends, bipolar disorder vs trauma bonding",
+            "tdah y ansiedad: estilos de apego, narcissistic, narcisista",
+            "ptsd cptsd ocd, depressive episode, haveocd",
+        ] {
+            let ac = matcher.folded.ac.as_ref().unwrap();
+            let mut fast: Vec<(usize, u32)> = ac
+                .find_overlapping_iter(text)
+                .flat_map(|m| {
+                    matcher.folded.targets[m.pattern().as_usize()]
+                        .terms
+                        .iter()
+                        .map(move |&t| (m.start(), t))
+                })
+                .collect();
+            let mut naive = naive_term_starts(text);
+            fast.sort_unstable();
+            naive.sort_unstable();
+            assert_eq!(fast, naive, "{text}");
+            assert_eq!(mask_conditions(text, &fast), masked(text));
         }
     }
 

@@ -72,6 +72,7 @@ pub struct PatternInfo {
 /// One `{condition}` term: build.rs replaces `{condition}` in the patterns by a placeholder that
 /// matches a masked term, and the matcher masks every occurrence of these terms in a field.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(from = "(String, String, u8)")]
 pub struct ConditionTerm {
     /// The term as written in `data/conditions.toml` (a regex fragment on the folded text).
     pub regex: String,
@@ -79,6 +80,17 @@ pub struct ConditionTerm {
     pub prefix: String,
     /// The control byte its occurrences are masked with (one per set of term languages).
     pub marker: u8,
+}
+
+/// build.rs writes each term as a `[regex, prefix, marker]` array.
+impl From<(String, String, u8)> for ConditionTerm {
+    fn from((regex, prefix, marker): (String, String, u8)) -> Self {
+        ConditionTerm {
+            regex,
+            prefix,
+            marker,
+        }
+    }
 }
 
 /// A public page: a reading link for a condition.
