@@ -357,10 +357,10 @@ fn compile(root: &Path) -> Result<String, Errors> {
         .collect();
     if macros
         .keys()
-        .any(|k| k == "condition" || k.starts_with("condition_"))
+        .any(|k| k == "condition" || k.starts_with("condition_") || k.starts_with("term_"))
     {
         errors.push(
-            "data/macros.toml: `condition` and `condition_*` are reserved: they are built from data/conditions.toml"
+            "data/macros.toml: `condition`, `condition_*` and `term_*` are reserved: they are built from data/conditions.toml"
                 .into(),
         );
     }
@@ -974,9 +974,10 @@ fn sentinel_pattern(markers: &[u8]) -> String {
     format!("[!-~][{class}]+[!-~]")
 }
 
-/// Whether an expanded pattern matches masked terms (holds a [`sentinel_pattern`]).
+/// Whether an expanded pattern matches masked terms (holds a [`sentinel_pattern`] or a
+/// `{term_…}` macro: a class of marker bytes, which no rule writes itself).
 fn is_masked(expanded: &str) -> bool {
-    expanded.contains("[!-~][\\x")
+    expanded.contains("[\\x")
 }
 
 /// The literal characters every match of `term` starts with: up to the first regex
@@ -1068,6 +1069,30 @@ fn condition_placeholders(
         out.push(ConditionTermOut(t.clone(), prefix, marker_of(langs)));
     }
     let mut macros = BTreeMap::new();
+    // `{term_<words>}`: one term as a rule may also spell it literally inside a pattern that uses
+    // `{condition}` (a symptom that is itself a term: "adhd ... time blindness"), where the
+    // masked text no longer holds the letters: the term's own spelling or its exact mask. Made
+    // for plain terms, optionally with a plural `s?`.
+    for ConditionTermOut(t, _, marker) in &out {
+        let (word, plural) = match t.strip_suffix("s?") {
+            Some(w) => (w, true),
+            None => (t.as_str(), false),
+        };
+        if word.len() < 3 || !word.bytes().all(|b| b.is_ascii_lowercase() || b == b' ') {
+            continue;
+        }
+        let name: String = format!("term_{}", word.replace(' ', "_"));
+        let (first, last) = (&word[..1], &word[word.len() - 1..]);
+        let n = word.len() - 2;
+        let mut value = format!(
+            "{}|{first}[\\x{marker:02X}]{{{n}}}{last}",
+            t.replace(' ', "\\s+")
+        );
+        if plural {
+            value.push_str(&format!("|{first}[\\x{marker:02X}]{{{}}}s", n + 1));
+        }
+        macros.insert(name, value);
+    }
     if !out.is_empty() {
         let all: Vec<u8> = sets.iter().map(&marker_of).collect();
         macros.insert("condition".to_string(), sentinel_pattern(&all));

@@ -926,14 +926,16 @@ impl Matcher {
                 if p.fields & bit == 0 || (p.info.requires_condition && !condition_seen) {
                     continue;
                 }
-                let text = match p.info.text {
-                    TextKind::Folded if p.info.masked => masked
-                        .get_or_insert_with(|| mask_conditions(folded, &term_starts))
-                        .as_str(),
-                    TextKind::Folded => folded,
-                    TextKind::Cased => cased,
-                };
-                run_pattern(s, p, text, out);
+                match p.info.text {
+                    TextKind::Folded if p.info.masked => {
+                        let m = masked
+                            .get_or_insert_with(|| mask_conditions(folded, &term_starts))
+                            .as_str();
+                        run_masked(s, p, folded, m, out);
+                    }
+                    TextKind::Folded => run_pattern(s, p, folded, folded, out),
+                    TextKind::Cased => run_pattern(s, p, cased, cased, out),
+                }
             }
         }
         drop_lonely(first, out);
@@ -956,12 +958,11 @@ impl Matcher {
             if !self.enabled[pi] || p.fields & bit == 0 {
                 continue;
             }
-            let text = match p.info.text {
-                TextKind::Folded if p.info.masked => masked.as_str(),
-                TextKind::Folded => folded,
-                TextKind::Cased => cased,
-            };
-            run_pattern(s, p, text, out);
+            match p.info.text {
+                TextKind::Folded if p.info.masked => run_masked(s, p, folded, &masked, out),
+                TextKind::Folded => run_pattern(s, p, folded, folded, out),
+                TextKind::Cased => run_pattern(s, p, cased, cased, out),
+            }
         }
         drop_lonely(first, out);
     }
@@ -1056,8 +1057,36 @@ pub fn mask_conditions(folded: &str, starts: &[(usize, u32)]) -> String {
     String::from_utf8(bytes).unwrap_or_else(|_| folded.to_string())
 }
 
-/// Runs one pattern over a text, applying `unless` and the all-caps guard.
-fn run_pattern(s: &Shared, p: &SharedPattern, text: &str, out: &mut Vec<Hit>) {
+/// Runs a pattern that uses `{condition}` on the masked text and, when some of its matches need no
+/// condition term (`requires_condition` is false: "release stored trauma" in a pattern that is
+/// otherwise about conditions), also on the unmasked text, where the literal words a mask would
+/// have hidden are still there; `unless` reads the masked text for both. The masked run decides
+/// where it found something: a span of the unmasked run is kept only where it overlaps none of
+/// the masked run's.
+fn run_masked(s: &Shared, p: &SharedPattern, folded: &str, masked: &str, out: &mut Vec<Hit>) {
+    let first = out.len();
+    run_pattern(s, p, masked, masked, out);
+    if !p.info.requires_condition {
+        let from_masked = out.len();
+        run_pattern(s, p, folded, masked, out);
+        let mut i = from_masked;
+        while i < out.len() {
+            let (a, b) = (out[i].start, out[i].end);
+            if out[first..from_masked]
+                .iter()
+                .any(|h| h.start < b && a < h.end)
+            {
+                out.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Runs one pattern over `text`, applying `unless` (on `unless_text`, the same text or its masked
+/// copy: same length, same offsets) and the all-caps guard.
+fn run_pattern(s: &Shared, p: &SharedPattern, text: &str, unless_text: &str, out: &mut Vec<Hit>) {
     let Some(re) = p.regex.get() else {
         return;
     };
@@ -1073,7 +1102,7 @@ fn run_pattern(s: &Shared, p: &SharedPattern, text: &str, out: &mut Vec<Hit>) {
         if let Some((folded_unless, cased_unless)) = &s.unless[p.rule] {
             let u = if cased { cased_unless } else { folded_unless };
             if let Some(u) = u.get() {
-                if unless_matches(u, rule, text, start, end) {
+                if unless_matches(u, rule, unless_text, start, end) {
                     return;
                 }
             }
