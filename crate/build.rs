@@ -481,6 +481,21 @@ fn compile(root: &Path) -> Result<String, Errors> {
         })
         .map(|r| (r.id.clone(), r.note.clone()))
         .collect();
+    // Ship only the `{term_…}` macros some rule uses (build.rs makes one per plain term).
+    let used: Vec<String> = out
+        .rules
+        .iter()
+        .flat_map(|r| {
+            r.patterns
+                .iter()
+                .map(|p| p.regex.clone())
+                .chain(r.unless.clone())
+        })
+        .chain(out.macros.values().cloned())
+        .collect();
+    out.macros.retain(|k, _| {
+        !k.starts_with("term_") || used.iter().any(|u| u.contains(&format!("{{{k}}}")))
+    });
     let condition_ids: Vec<String> = out.conditions.iter().map(|c| c.id.clone()).collect();
     out.translations = read_translations(root, &data_dir, &rule_notes, &condition_ids, &mut errors);
 
