@@ -216,6 +216,8 @@ struct Out {
     rules: Vec<RuleOut>,
     /// Anchors of every `{condition}` term (see `requires_condition`).
     condition_anchors: Vec<String>,
+    /// Every `{condition}` term, for the matcher's term pass (see [`condition_placeholders`]).
+    condition_terms: Vec<ConditionTermOut>,
     conditions: Vec<ConditionOut>,
     crisis_lines: Vec<CrisisLine>,
     /// Language code → that language's notes (by rule id) and condition names (by condition id).
@@ -241,7 +243,15 @@ struct PatternOut {
     /// Every match contains a `{condition}` term, so the matcher can skip the regex when no
     /// condition anchor occurs either.
     requires_condition: bool,
+    /// The pattern or its rule's `unless` uses `{condition}`: both run on the masked text.
+    masked: bool,
 }
+
+/// One `{condition}` term as the matcher finds it: `prefix` (the literal letters every match
+/// starts with) found by the Aho-Corasick pass, then `regex` tried anchored there; an occurrence
+/// is masked with `marker`, the byte of the set of languages the term belongs to.
+/// Written as a `[regex, prefix, marker]` array: 234 of them, keys would be a third of the bytes.
+struct ConditionTermOut(String, String, u8);
 
 struct CredentialOut {
     id: String,
@@ -289,7 +299,7 @@ struct ConditionOut {
 /// How many of a rule's `must_flag` texts `catalog.bin` keeps: the options page lists three.
 const SHOWN_EXAMPLES: usize = 3;
 /// `src/rules/blob.rs` refuses any other version: bump both when the layout changes.
-const BLOB_VERSION: usize = 1;
+const BLOB_VERSION: usize = 2;
 
 #[derive(Default)]
 struct Writer(Vec<u8>);
@@ -358,6 +368,12 @@ fn write_catalog(out: &Out) -> Vec<u8> {
         w.str(body);
     }
     w.strs(&out.condition_anchors);
+    w.uint(out.condition_terms.len());
+    for ConditionTermOut(regex, prefix, marker) in &out.condition_terms {
+        w.str(regex);
+        w.str(prefix);
+        w.uint(usize::from(*marker));
+    }
     w.uint(out.rules.len());
     for r in &out.rules {
         w.str(&r.id);
@@ -380,6 +396,7 @@ fn write_catalog(out: &Out) -> Vec<u8> {
             w.flag(p.needs_company);
             w.flag(p.not_in_caps);
             w.flag(p.requires_condition);
+            w.flag(p.masked);
         }
         w.opt(r.unless.as_deref());
         w.flag(r.unless_edges);
@@ -522,40 +539,23 @@ fn compile(root: &Path) -> Result<Out, Errors> {
         .collect();
     if macros
         .keys()
-        .any(|k| k == "condition" || k.starts_with("condition_"))
+        .any(|k| k == "condition" || k.starts_with("condition_") || k.starts_with("term_"))
     {
         errors.push(
-            "data/macros.toml: `condition` and `condition_*` are reserved: they are built from data/conditions.toml"
+            "data/macros.toml: `condition`, `condition_*` and `term_*` are reserved: they are built from data/conditions.toml"
                 .into(),
         );
     }
-    if !all_terms.is_empty() {
-        macros.insert("condition".into(), all_terms.join("|"));
-        // `{condition_<lang>}`: the neutral terms plus that language's (see `lang_condition`).
-        for lang in LANGS.iter().filter(|&&l| l != "any") {
-            let terms: Vec<&str> = conditions
-                .iter()
-                .flat_map(|c| {
-                    c.terms.iter().filter(|t| {
-                        let tagged: Vec<&String> = c
-                            .term_langs
-                            .iter()
-                            .filter(|(_, ts)| ts.contains(t))
-                            .map(|(l, _)| l)
-                            .collect();
-                        tagged.is_empty() || tagged.iter().any(|l| l == lang)
-                    })
-                })
-                .map(String::as_str)
-                .collect();
-            macros.insert(format!("condition_{lang}"), terms.join("|"));
-        }
-    }
+    // `{condition}` and `{condition_<lang>}` are placeholders: the matcher finds the terms once per
+    // field and masks them (see `condition_terms`), and the macros match a masked occurrence.
+    let (condition_terms, condition_macros) = condition_placeholders(&conditions, &mut errors);
+    macros.extend(condition_macros);
 
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut out = Out {
         macros: macros.clone(),
         condition_anchors: derive_anchors("data/conditions.toml", &all_terms, &mut Vec::new()),
+        condition_terms,
         rules: Vec::new(),
         conditions: Vec::new(),
         crisis_lines: Vec::new(),
@@ -663,6 +663,21 @@ fn compile(root: &Path) -> Result<Out, Errors> {
         })
         .map(|r| (r.id.clone(), r.note.clone()))
         .collect();
+    // Ship only the `{term_…}` macros some rule uses (build.rs makes one per plain term).
+    let used: Vec<String> = out
+        .rules
+        .iter()
+        .flat_map(|r| {
+            r.patterns
+                .iter()
+                .map(|p| p.regex.clone())
+                .chain(r.unless.clone())
+        })
+        .chain(out.macros.values().cloned())
+        .collect();
+    out.macros.retain(|k, _| {
+        !k.starts_with("term_") || used.iter().any(|u| u.contains(&format!("{{{k}}}")))
+    });
     let condition_ids: Vec<String> = out.conditions.iter().map(|c| c.id.clone()).collect();
     out.translations = read_translations(root, &data_dir, &rule_notes, &condition_ids, &mut errors);
 
@@ -1109,6 +1124,7 @@ fn check_rule(
         return None;
     }
     let requires_condition = requires_token(&r.pattern, "{condition}");
+    let masked = is_masked(&pattern) || unless.as_deref().is_some_and(is_masked);
     Some(RuleOut {
         unless_edges: unless.as_deref().is_some_and(has_edge_anchor),
         // Shipped unexpanded (see `Out::macros`); the expansion above only validated them.
@@ -1130,11 +1146,163 @@ fn check_rule(
             needs_company: false,
             not_in_caps: false,
             requires_condition,
+            masked,
         }],
         window,
         credential: None,
         condition: None,
     })
+}
+
+/// Bytes that mark a masked `{condition}` term: ASCII control bytes that are neither word
+/// characters nor `\s` (the normaliser turns every whitespace into a space). The matcher replaces
+/// any of them already in a text by `\x7F` before masking, so a marker run is always one of ours.
+const MARKERS: &[u8] = &[
+    0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15,
+    0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F,
+];
+
+/// What a masked term looks like to a pattern: its first character, a run of one marker byte,
+/// its last character (`src/matcher.rs` keeps both edge characters, so `\b`, `\w*` and `\s+`
+/// around `{condition}` read the same characters as before). Every term is ASCII and at least
+/// three bytes long (checked in [`condition_placeholders`]).
+fn sentinel_pattern(markers: &[u8]) -> String {
+    let class: String = markers.iter().map(|m| format!("\\x{m:02X}")).collect();
+    format!("[!-~][{class}]+[!-~]")
+}
+
+/// Whether an expanded pattern matches masked terms (holds a [`sentinel_pattern`] or a
+/// `{term_…}` macro: a class of marker bytes, which no rule writes itself).
+fn is_masked(expanded: &str) -> bool {
+    expanded.contains("[\\x")
+}
+
+/// The literal characters every match of `term` starts with: up to the first regex
+/// metacharacter, less the last one when a quantifier follows it (`adhders?` → `adhder`).
+fn term_prefix(term: &str) -> String {
+    let chars: Vec<char> = term.chars().collect();
+    let mut n = 0;
+    while n < chars.len()
+        && (chars[n].is_ascii_alphanumeric() || matches!(chars[n], ' ' | '\'' | '-'))
+    {
+        n += 1;
+    }
+    if n > 0 && matches!(chars.get(n), Some('?' | '*' | '{')) {
+        n -= 1;
+    }
+    chars[..n].iter().collect()
+}
+
+/// The `{condition}` placeholders: the term list the matcher masks with, and the `condition` /
+/// `condition_<lang>` macros that match a masked term.
+///
+/// Why: expanded into every rule, the 234-term alternation inside bounded gaps made the largest
+/// and slowest regexes of the catalogue (large lazy DFAs, a slow first post in the browser, and
+/// 71x slower matching with `regex-lite`). Now the terms are found once per field and each rule
+/// matches a placeholder. A term's languages pick its marker byte: one marker per distinct set of
+/// `term_langs` (language-neutral terms have the empty set), and `{condition_<lang>}` accepts the
+/// markers of the neutral set and of every set holding `<lang>`, so a Spanish rule still reads only
+/// the neutral and Spanish terms.
+fn condition_placeholders(
+    conditions: &[ConditionToml],
+    errors: &mut Errors,
+) -> (Vec<ConditionTermOut>, BTreeMap<String, String>) {
+    let file = "data/conditions.toml";
+    // Term → the languages it is tagged with (union over the conditions listing it).
+    let mut terms: Vec<(String, Vec<String>)> = Vec::new();
+    for c in conditions {
+        for t in &c.terms {
+            let mut langs: Vec<String> = c
+                .term_langs
+                .iter()
+                .filter(|(_, ts)| ts.contains(t))
+                .map(|(l, _)| l.clone())
+                .collect();
+            match terms.iter_mut().find(|(x, _)| x == t) {
+                Some((_, ls)) => {
+                    ls.append(&mut langs);
+                    ls.sort();
+                    ls.dedup();
+                }
+                None => {
+                    langs.sort();
+                    terms.push((t.clone(), langs));
+                }
+            }
+        }
+    }
+    let mut sets: Vec<Vec<String>> = terms.iter().map(|(_, l)| l.clone()).collect();
+    sets.sort();
+    sets.dedup();
+    if sets.len() > MARKERS.len() {
+        errors.push(format!(
+            "{file}: {} distinct term_langs sets, but only {} marker bytes",
+            sets.len(),
+            MARKERS.len()
+        ));
+        return (Vec::new(), BTreeMap::new());
+    }
+    let marker_of =
+        |langs: &Vec<String>| MARKERS[sets.iter().position(|s| s == langs).expect("listed")];
+    let mut out = Vec::new();
+    for (t, langs) in &terms {
+        let prefix = term_prefix(t);
+        let chars: Vec<char> = t.chars().collect();
+        if prefix.chars().count() < 3 {
+            errors.push(format!(
+                "{file}: term `{t}`: must start with at least three literal characters (the matcher finds terms by them)"
+            ));
+        }
+        if split_top(&chars).len() > 1 {
+            errors.push(format!(
+                "{file}: term `{t}`: no top-level `|` (list each alternative as a term)"
+            ));
+        }
+        if !t.is_ascii() {
+            errors.push(format!(
+                "{file}: term `{t}`: must be ASCII (terms match the folded text)"
+            ));
+        }
+        out.push(ConditionTermOut(t.clone(), prefix, marker_of(langs)));
+    }
+    let mut macros = BTreeMap::new();
+    // `{term_<words>}`: one term as a rule may also spell it literally inside a pattern that uses
+    // `{condition}` (a symptom that is itself a term: "adhd ... time blindness"), where the
+    // masked text no longer holds the letters: the term's own spelling or its exact mask. Made
+    // for plain terms, optionally with a plural `s?`.
+    for ConditionTermOut(t, _, marker) in &out {
+        let (word, plural) = match t.strip_suffix("s?") {
+            Some(w) => (w, true),
+            None => (t.as_str(), false),
+        };
+        if word.len() < 3 || !word.bytes().all(|b| b.is_ascii_lowercase() || b == b' ') {
+            continue;
+        }
+        let name: String = format!("term_{}", word.replace(' ', "_"));
+        let (first, last) = (&word[..1], &word[word.len() - 1..]);
+        let n = word.len() - 2;
+        let mut value = format!(
+            "{}|{first}[\\x{marker:02X}]{{{n}}}{last}",
+            t.replace(' ', "\\s+")
+        );
+        if plural {
+            value.push_str(&format!("|{first}[\\x{marker:02X}]{{{}}}s", n + 1));
+        }
+        macros.insert(name, value);
+    }
+    if !out.is_empty() {
+        let all: Vec<u8> = sets.iter().map(&marker_of).collect();
+        macros.insert("condition".to_string(), sentinel_pattern(&all));
+        for lang in LANGS.iter().filter(|&&l| l != "any") {
+            let mine: Vec<u8> = sets
+                .iter()
+                .filter(|s| s.is_empty() || s.iter().any(|l| l == lang))
+                .map(&marker_of)
+                .collect();
+            macros.insert(format!("condition_{lang}"), sentinel_pattern(&mine));
+        }
+    }
+    (out, macros)
 }
 
 /// A rule of one language reads `{condition}` as `{condition_<lang>}`: the language-neutral terms
@@ -1552,6 +1720,7 @@ fn condition_rule(
         needs_company: false,
         not_in_caps: false,
         requires_condition: false,
+        masked: false,
     });
     if !c.ambiguous_terms.is_empty() {
         // Ambiguous terms ("ADD", "ED", "DID") count in capitals outside an all-caps text, or in
@@ -1569,6 +1738,7 @@ fn condition_rule(
             needs_company: false,
             not_in_caps: true,
             requires_condition: false,
+            masked: false,
         });
         let anchors = derive_anchors(&who, &c.ambiguous_terms, errors);
         patterns.push(PatternOut {
@@ -1578,6 +1748,7 @@ fn condition_rule(
             needs_company: true,
             not_in_caps: false,
             requires_condition: false,
+            masked: false,
         });
     }
     let unless = match c.unless.as_deref().map(|u| expand(u, macros)).transpose() {
@@ -1587,6 +1758,10 @@ fn condition_rule(
             None
         }
     };
+    if unless.as_deref().is_some_and(is_masked) {
+        // Topic patterns read the unmasked text, where a `{condition}` placeholder never matches.
+        errors.push(format!("{who}: unless: cannot use `{{condition}}`"));
+    }
     if errors.len() != before {
         return None;
     }
@@ -1721,6 +1896,7 @@ fn credential_rule(
             needs_company: false,
             not_in_caps: false,
             requires_condition: false,
+            masked: false,
         });
     }
     if !c.phrases.is_empty() {
@@ -1755,6 +1931,7 @@ fn credential_rule(
             needs_company: false,
             not_in_caps: false,
             requires_condition: false,
+            masked: false,
         });
     }
     let category = if c.status == "non_clinical" {

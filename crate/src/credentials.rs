@@ -18,7 +18,7 @@
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use crate::matcher::Regex;
 
 use crate::normalize::Normalized;
 use crate::post::Field;

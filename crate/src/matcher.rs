@@ -11,6 +11,22 @@
 //! browser). A `Matcher` holds only what configuration changes: which rules are enabled, the user's
 //! keywords and ignored phrases, and the automata built from them.
 //!
+//! `{condition}`: the 234 condition terms are not part of any rule regex. build.rs replaces
+//! `{condition}` (and `{condition_<lang>}`) by a placeholder, and [`mask_conditions`] gives the
+//! patterns that use it (`PatternInfo::masked`) a copy of the folded text in which every term
+//! occurrence keeps its first and last character and has the bytes between them replaced by one
+//! marker byte (an ASCII control byte, one per set of term languages; see `build.rs`
+//! `condition_placeholders`). The copy has the same length, so spans need no mapping, and the
+//! edge characters keep `\b`, `\w*` and `\s+` around the placeholder meaning what they meant
+//! around the terms. Which occurrences are masked: every position where a term matches (its
+//! literal prefix found by the anchor pass, then the term's own regex, greedy, anchored there),
+//! glued to a word or not, leftmost-longest across terms (overlaps go to the earlier start, then
+//! the longer match). Differences from the old expanded alternation, on purpose: a term match
+//! cannot be shortened to satisfy what follows (`asperger'` before a space no longer falls back
+//! to `asperger` for a `\b`), and a rule of one language does not see a term of another language
+//! that won the overlap. Topic rules (which condition was named, for the panel's reading links)
+//! still match the terms themselves on the unmasked text.
+//!
 //! `unless`: a match is dropped when the rule's `unless` regex matches the text from `window`
 //! characters before the match to `window` characters after it. An `unless` that uses `^` or `$` is
 //! also tried on the text right before the match (where `$` is the match start, as in
@@ -21,22 +37,31 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexBuilder};
+
+/// The regex engine: `regex` (lazy DFA), natively and in the `.wasm`. `regex-lite` (no DFA, ~105 KB
+/// gzip smaller) under the `lite-regex` feature: measured 40x slower per post in V8 even with
+/// `{condition}` as a placeholder (its PikeVM steps every live NFA state at every byte, and the
+/// rules' big alternations and bounded gaps keep many alive), so it is not shipped; the feature
+/// runs the whole test suite on it, and `tests/engines.rs` holds both to the same answers. Every
+/// pattern goes through [`ascii_classes`], so both read the same ASCII-only syntax.
+#[cfg(not(feature = "lite-regex"))]
+pub use regex::{Regex, RegexBuilder};
+/// The regex engine (see the `regex` variant's note).
+#[cfg(feature = "lite-regex")]
+pub use regex_lite::{Regex, RegexBuilder};
 
 use crate::post::Field;
 use crate::rules::{self, PatternInfo, RuleInfo, TextKind};
 use crate::verdict::Category;
 
-/// Largest compiled program of one regex (the `{condition}` alternation is the big part).
+/// Largest compiled program of one regex.
 const REGEX_SIZE_LIMIT: usize = 1 << 22;
 
-/// Cache of one regex's lazy DFA. The regex crate's default (2 MiB) is too small for the rules
-/// that combine `{condition}` with a bounded gap: the cache kept filling and being cleared, and
-/// matching took 4x longer (measured on the generated bench corpus: 440 µs/post at 2 MiB,
-/// 60 µs at 8 MiB, no better at 32 MiB). Since `{condition}` is expanded per language the
-/// regexes are smaller: on the same corpus (callgrind, 3,000 posts through the command line)
-/// 4 MiB runs as many instructions as 8 MiB, 2 MiB 44 % more; 4 MiB halves the worst case a long
-/// session can grow to. Memory grows only as states are actually built.
+/// Cache of one regex's lazy DFA (`regex` only). Measured when `{condition}` was still expanded
+/// into the rules: the crate's default (2 MiB) kept filling and being cleared on the rules that
+/// combined the alternation with a bounded gap (4x slower); 4 MiB ran as many instructions as
+/// 8 MiB. Memory grows only as states are actually built, so the limit only caps the worst case.
+#[cfg(not(feature = "lite-regex"))]
 fn dfa_cache_bytes() -> usize {
     4 << 20
 }
@@ -59,11 +84,11 @@ impl LazyRegex {
     fn get(&self) -> Option<&Regex> {
         self.cell
             .get_or_init(|| {
-                RegexBuilder::new(&self.source)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .dfa_size_limit(dfa_cache_bytes())
-                    .build()
-                    .ok()
+                let mut b = RegexBuilder::new(&self.source);
+                b.size_limit(REGEX_SIZE_LIMIT);
+                #[cfg(not(feature = "lite-regex"))]
+                b.dfa_size_limit(dfa_cache_bytes());
+                b.build().ok()
             })
             .as_ref()
     }
@@ -78,9 +103,17 @@ struct SharedPattern {
     fields: u8,
 }
 
+/// One `{condition}` term, compiled anchored (`^(?:term)`) to be tried where its prefix occurs.
+struct Term {
+    prefix: &'static str,
+    marker: u8,
+    regex: LazyRegex,
+}
+
 /// Per-process compiled state shared by every `Matcher`.
 struct Shared {
     patterns: Vec<SharedPattern>,
+    terms: Vec<Term>,
     /// Per rule: `unless` on the folded text and (case-insensitive) on the cased text.
     unless: Vec<Option<(LazyRegex, LazyRegex)>>,
 }
@@ -123,7 +156,19 @@ fn shared() -> &'static Shared {
                 })
             })
             .collect();
-        Shared { patterns, unless }
+        let terms = rules::condition_terms()
+            .iter()
+            .map(|t| Term {
+                prefix: &t.prefix,
+                marker: t.marker,
+                regex: LazyRegex::new(format!("^(?:{})", ascii_classes(&t.regex))),
+            })
+            .collect();
+        Shared {
+            patterns,
+            terms,
+            unless,
+        }
     })
 }
 
@@ -216,6 +261,91 @@ pub fn ascii_classes(pattern: &str) -> String {
                 out.push(c);
             }
             _ => out.push(c),
+        }
+    }
+    flatten_negated_members(out)
+}
+
+/// Rewrites a class holding negated members (`[\W_]` became `[[^0-9A-Za-z_]_]`) as an
+/// alternation, `(?:[_]|[^0-9A-Za-z_])`: `regex-lite` has no nested classes. Classes without
+/// one, and negated classes (which no pattern combines with a negated member), are left as
+/// they are.
+fn flatten_negated_members(pattern: String) -> String {
+    if !pattern.contains("[[^") && !pattern.contains("][^") && !pattern.contains("[^0-9") {
+        return pattern;
+    }
+    let b: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            '\\' => {
+                out.push(b[i]);
+                if let Some(&n) = b.get(i + 1) {
+                    out.push(n);
+                }
+                i += 2;
+            }
+            '[' => {
+                // One top-level class: its plain members and its negated `[^…]` members.
+                let start = i;
+                let negated = b.get(i + 1) == Some(&'^');
+                let mut j = i + 1 + usize::from(negated);
+                let mut plain = String::new();
+                let mut members: Vec<String> = Vec::new();
+                if b.get(j) == Some(&']') {
+                    plain.push(']');
+                    j += 1;
+                }
+                while j < b.len() && b[j] != ']' {
+                    match b[j] {
+                        '\\' => {
+                            plain.push(b[j]);
+                            if let Some(&n) = b.get(j + 1) {
+                                plain.push(n);
+                            }
+                            j += 2;
+                        }
+                        '[' => {
+                            let mut member = String::new();
+                            while j < b.len() {
+                                member.push(b[j]);
+                                j += 1;
+                                if b[j - 1] == ']' && member.len() > 2 {
+                                    break;
+                                }
+                            }
+                            if member.starts_with("[^") {
+                                members.push(member);
+                            } else {
+                                plain.push_str(&member);
+                            }
+                        }
+                        c => {
+                            plain.push(c);
+                            j += 1;
+                        }
+                    }
+                }
+                let end = j.min(b.len() - 1);
+                if members.is_empty() || negated {
+                    out.extend(&b[start..=end]);
+                } else {
+                    out.push_str("(?:");
+                    if !plain.is_empty() {
+                        out.push('[');
+                        out.push_str(&plain);
+                        out.push_str("]|");
+                    }
+                    out.push_str(&members.join("|"));
+                    out.push(')');
+                }
+                i = end + 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
         }
     }
     out
@@ -477,6 +607,11 @@ pub fn compile_all() -> Vec<(String, String)> {
             check(i, b);
         }
     }
+    for t in &s.terms {
+        if t.regex.get().is_none() {
+            bad.push((format!("condition term {}", t.regex.source), String::new()));
+        }
+    }
     bad
 }
 
@@ -597,6 +732,8 @@ struct Slot {
     keywords: Vec<u32>,
     /// The anchor of a `{condition}` term.
     condition: bool,
+    /// `{condition}` terms that start with this anchor (their prefix).
+    terms: Vec<u32>,
 }
 
 /// Collects anchors, merging duplicates, for one automaton.
@@ -685,6 +822,9 @@ impl Matcher {
         for a in rules::condition_anchors() {
             folded.slot(a).condition = true;
         }
+        for (ti, t) in s.terms.iter().enumerate() {
+            folded.slot(t.prefix).terms.push(ti as u32);
+        }
         let ignored_ac = if ignored.is_empty() {
             None
         } else {
@@ -734,10 +874,13 @@ impl Matcher {
             &mut on_heap
         };
         let mut condition_seen = false;
+        // Where a `{condition}` term may start (its prefix occurs), for the masked text.
+        let mut term_starts: Vec<(usize, u32)> = Vec::new();
         if let Some(ac) = &self.folded.ac {
             for m in ac.find_overlapping_iter(folded) {
                 let id = m.pattern().as_usize();
                 let slot = &self.folded.targets[id];
+                term_starts.extend(slot.terms.iter().map(|&t| (m.start(), t)));
                 // A condition term counts wherever it occurs, glued or not: some rules put
                 // `{condition}` after a gap with no `\b` before it ("5 signs haveocd"; fuzz bug 5).
                 condition_seen |= slot.condition;
@@ -773,6 +916,7 @@ impl Matcher {
                 }
             }
         }
+        let mut masked: Option<String> = None;
         for (w, &word) in candidates.iter().enumerate() {
             let mut bits = word;
             while bits != 0 {
@@ -782,11 +926,16 @@ impl Matcher {
                 if p.fields & bit == 0 || (p.info.requires_condition && !condition_seen) {
                     continue;
                 }
-                let text = match p.info.text {
-                    TextKind::Folded => folded,
-                    TextKind::Cased => cased,
-                };
-                run_pattern(s, p, text, out);
+                match p.info.text {
+                    TextKind::Folded if p.info.masked => {
+                        let m = masked
+                            .get_or_insert_with(|| mask_conditions(folded, &term_starts))
+                            .as_str();
+                        run_masked(s, p, folded, m, out);
+                    }
+                    TextKind::Folded => run_pattern(s, p, folded, folded, out),
+                    TextKind::Cased => run_pattern(s, p, cased, cased, out),
+                }
             }
         }
         drop_lonely(first, out);
@@ -795,19 +944,25 @@ impl Matcher {
     /// The baseline design: every enabled rule's regex tried in turn on the whole text, no
     /// anchors, no automaton. Same results as [`Matcher::scan`] for rules (keywords excluded);
     /// kept for the benchmarks' ratio and as the oracle that proves the anchors complete.
+    ///
+    /// The patterns that use `{condition}` read the masked text here too, so the oracle still
+    /// runs one regex per rule; the mask is built from term starts found by trying every term's
+    /// prefix at every position ([`naive_term_starts`]), not by the automaton, so it checks the
+    /// anchor pass's term starts as well.
     pub fn naive_scan(&self, field: Field, folded: &str, cased: &str, out: &mut Vec<Hit>) {
         let s = shared();
         let bit = field_bit(field);
         let first = out.len();
+        let masked = mask_conditions(folded, &naive_term_starts(folded));
         for (pi, p) in s.patterns.iter().enumerate() {
             if !self.enabled[pi] || p.fields & bit == 0 {
                 continue;
             }
-            let text = match p.info.text {
-                TextKind::Folded => folded,
-                TextKind::Cased => cased,
-            };
-            run_pattern(s, p, text, out);
+            match p.info.text {
+                TextKind::Folded if p.info.masked => run_masked(s, p, folded, &masked, out),
+                TextKind::Folded => run_pattern(s, p, folded, folded, out),
+                TextKind::Cased => run_pattern(s, p, cased, cased, out),
+            }
         }
         drop_lonely(first, out);
     }
@@ -829,8 +984,109 @@ impl Matcher {
     }
 }
 
-/// Runs one pattern over a text, applying `unless` and the all-caps guard.
-fn run_pattern(s: &Shared, p: &SharedPattern, text: &str, out: &mut Vec<Hit>) {
+/// Whether a byte marks a masked term, or would be mistaken for one: the control bytes that are
+/// not whitespace (`build.rs` `MARKERS`).
+fn is_marker(b: u8) -> bool {
+    matches!(b, 0x01..=0x08 | 0x0E..=0x1F)
+}
+
+/// What a control byte already in the text becomes in the masked copy: another non-word,
+/// non-space byte, so every pattern reads it as before but none mistakes it for a marker.
+const NOT_A_MARKER: u8 = 0x7F;
+
+/// Every position where some term's prefix occurs, found the obvious way (each prefix tried at
+/// each position), for the naive oracle and the tests.
+pub fn naive_term_starts(folded: &str) -> Vec<(usize, u32)> {
+    let terms = &shared().terms;
+    let mut out = Vec::new();
+    for (p, _) in folded.char_indices() {
+        for (ti, t) in terms.iter().enumerate() {
+            if folded[p..].starts_with(t.prefix) {
+                out.push((p, ti as u32));
+            }
+        }
+    }
+    out
+}
+
+/// The folded text with every `{condition}` term occurrence masked (see the module note): from
+/// `starts` (where a term's prefix occurs, in any order, duplicates allowed), each term's
+/// anchored regex gives the occurrence; overlaps are resolved leftmost-longest; an occurrence
+/// keeps its first and last byte and the bytes between become the term's marker. Occurrences
+/// shorter than 3 bytes, not all ASCII, or with a space or control byte at an edge are left as
+/// they are (the data has none: every term starts with three literal letters). Marker bytes
+/// already in the text become [`NOT_A_MARKER`]. Same length as `folded`, so offsets carry over.
+pub fn mask_conditions(folded: &str, starts: &[(usize, u32)]) -> String {
+    let terms = &shared().terms;
+    let mut found: Vec<(usize, usize, u8)> = Vec::with_capacity(starts.len());
+    for &(p, ti) in starts {
+        let t = &terms[ti as usize];
+        if let Some(m) = t.regex.get().and_then(|re| re.find(&folded[p..])) {
+            found.push((p, p + m.end(), t.marker));
+        }
+    }
+    // By start, then longest first. An insertion sort: a field has a handful of terms, and the
+    // library sort's code would add ~10 KB to the `.wasm` for this one use.
+    for i in 1..found.len() {
+        let mut j = i;
+        while j > 0
+            && (found[j].0, usize::MAX - found[j].1) < (found[j - 1].0, usize::MAX - found[j - 1].1)
+        {
+            found.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+    let mut bytes = folded.as_bytes().to_vec();
+    for b in bytes.iter_mut().filter(|b| is_marker(**b)) {
+        *b = NOT_A_MARKER;
+    }
+    let mut taken_to = 0;
+    for (start, end, marker) in found {
+        if start < taken_to {
+            continue;
+        }
+        let run = &folded.as_bytes()[start..end];
+        let edge = |b: u8| (b'!'..=b'~').contains(&b);
+        if run.len() < 3 || !run.is_ascii() || !edge(run[0]) || !edge(run[run.len() - 1]) {
+            continue;
+        }
+        bytes[start + 1..end - 1].fill(marker);
+        taken_to = end;
+    }
+    // Only ASCII bytes were replaced, by ASCII bytes: still UTF-8 (the fallback cannot happen).
+    String::from_utf8(bytes).unwrap_or_else(|_| folded.to_string())
+}
+
+/// Runs a pattern that uses `{condition}` on the masked text and, when some of its matches need no
+/// condition term (`requires_condition` is false: "release stored trauma" in a pattern that is
+/// otherwise about conditions), also on the unmasked text, where the literal words a mask would
+/// have hidden are still there; `unless` reads the masked text for both. The masked run decides
+/// where it found something: a span of the unmasked run is kept only where it overlaps none of
+/// the masked run's.
+fn run_masked(s: &Shared, p: &SharedPattern, folded: &str, masked: &str, out: &mut Vec<Hit>) {
+    let first = out.len();
+    run_pattern(s, p, masked, masked, out);
+    if !p.info.requires_condition {
+        let from_masked = out.len();
+        run_pattern(s, p, folded, masked, out);
+        let mut i = from_masked;
+        while i < out.len() {
+            let (a, b) = (out[i].start, out[i].end);
+            if out[first..from_masked]
+                .iter()
+                .any(|h| h.start < b && a < h.end)
+            {
+                out.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Runs one pattern over `text`, applying `unless` (on `unless_text`, the same text or its masked
+/// copy: same length, same offsets) and the all-caps guard.
+fn run_pattern(s: &Shared, p: &SharedPattern, text: &str, unless_text: &str, out: &mut Vec<Hit>) {
     let Some(re) = p.regex.get() else {
         return;
     };
@@ -846,7 +1102,7 @@ fn run_pattern(s: &Shared, p: &SharedPattern, text: &str, out: &mut Vec<Hit>) {
         if let Some((folded_unless, cased_unless)) = &s.unless[p.rule] {
             let u = if cased { cased_unless } else { folded_unless };
             if let Some(u) = u.get() {
-                if unless_matches(u, rule, text, start, end) {
+                if unless_matches(u, rule, unless_text, start, end) {
                     return;
                 }
             }
@@ -952,6 +1208,8 @@ mod tests {
         assert_eq!(ascii_classes(r"\bsigns?\b"), r"(?-u:\b)signs?(?-u:\b)");
         assert_eq!(ascii_classes(r"autis\w*"), r"autis[0-9A-Za-z_]*");
         assert_eq!(ascii_classes(r"[\w-]+\d"), r"[0-9A-Za-z_-]+[0-9]");
+        assert_eq!(ascii_classes(r"[\W_]"), "(?:[_]|[^0-9A-Za-z_])");
+        assert_eq!(ascii_classes(r"[\S]x"), format!("(?:[^{SPACE_CLASS}])x"));
         assert_eq!(
             ascii_classes(r"[^\]\w]\s\W"),
             format!(r"[^\]0-9A-Za-z_][{SPACE_CLASS}][^0-9A-Za-z_]")
@@ -1038,6 +1296,87 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    fn masked(text: &str) -> String {
+        mask_conditions(text, &naive_term_starts(text))
+    }
+
+    #[test]
+    fn condition_terms_are_masked_in_place_keeping_their_edges() {
+        let text = "5 signs you have adhd, not autism!";
+        let m = masked(text);
+        assert_eq!(m.len(), text.len());
+        let at = text.find("adhd").unwrap();
+        let b = m.as_bytes();
+        assert_eq!((b[at], b[at + 3]), (b'a', b'd'));
+        assert!(is_marker(b[at + 1]) && b[at + 1] == b[at + 2]);
+        let at = text.find("autism").unwrap();
+        assert_eq!(&m[at..at + 1], "a");
+        assert!(b[at + 1..at + 5]
+            .iter()
+            .all(|&x| x == b[at + 1] && is_marker(x)));
+        assert_eq!(&m[..at - 5], &masked(&text[..at - 5])[..]);
+        assert_eq!(&m[at + 6..], "!");
+        // Text with no term is only copied.
+        assert_eq!(masked("pasta for dinner"), "pasta for dinner");
+    }
+
+    #[test]
+    fn overlapping_terms_are_masked_leftmost_longest() {
+        // `trauma\w*` and `trauma bond\w*` both start here; the longer wins.
+        let m = masked("a trauma bond, really");
+        let b = m.as_bytes();
+        assert_eq!(&m[..3], "a t");
+        assert!(b[3..12].iter().all(|&x| is_marker(x)));
+        assert_eq!(&m[12..], "d, really");
+        // A term glued to the word before it is masked too: `\b` before it still fails there.
+        let m = masked("haveocd");
+        assert_eq!(&m[..5], "haveo");
+        assert!(is_marker(m.as_bytes()[5]));
+        let re = Regex::new(&ascii_classes(r"\b[!-~][\x01-\x08\x0E-\x1F]+[!-~]")).unwrap();
+        assert!(!re.is_match(&m));
+        assert!(re.is_match(&masked("have ocd")));
+    }
+
+    #[test]
+    fn marker_bytes_already_in_a_text_are_never_read_as_a_masked_term() {
+        let text = "a\u{1}\u{1}d x\u{1F}";
+        let m = masked(text);
+        assert_eq!(m, "a\u{7F}\u{7F}d x\u{7F}");
+        let cond = &rules::catalog()
+            .iter()
+            .flat_map(|r| &r.patterns)
+            .find(|p| p.masked && p.requires_condition)
+            .expect("a rule with {condition}")
+            .regex;
+        assert!(cond.contains("[!-~][\\x"), "{cond}");
+    }
+
+    #[test]
+    fn the_anchor_pass_finds_the_same_term_starts_as_the_naive_search() {
+        let matcher = Matcher::new(&vec![true; rules::catalog().len()], Vec::new(), Vec::new());
+        for text in [
+            "my adhders and autistic friends, bipolar disorder vs trauma bonding",
+            "tdah y ansiedad: estilos de apego, narcissistic, narcisista",
+            "ptsd cptsd ocd, depressive episode, haveocd",
+        ] {
+            let ac = matcher.folded.ac.as_ref().unwrap();
+            let mut fast: Vec<(usize, u32)> = ac
+                .find_overlapping_iter(text)
+                .flat_map(|m| {
+                    matcher.folded.targets[m.pattern().as_usize()]
+                        .terms
+                        .iter()
+                        .map(move |&t| (m.start(), t))
+                })
+                .collect();
+            let mut naive = naive_term_starts(text);
+            fast.sort_unstable();
+            naive.sort_unstable();
+            assert_eq!(fast, naive, "{text}");
+            assert_eq!(mask_conditions(text, &fast), masked(text));
         }
     }
 

@@ -69,6 +69,21 @@ pub struct PatternInfo {
     /// Every match contains a `{condition}` term: the regex only needs to run when a condition
     /// anchor occurs too.
     pub requires_condition: bool,
+    /// The pattern or its rule's `unless` uses `{condition}`: both run on the field's masked text
+    /// (`matcher::mask_conditions`), where the placeholder matches a masked term.
+    pub masked: bool,
+}
+
+/// One `{condition}` term: build.rs replaces `{condition}` in the patterns by a placeholder that
+/// matches a masked term, and the matcher masks every occurrence of these terms in a field.
+#[derive(Debug, Clone)]
+pub struct ConditionTerm {
+    /// The term as written in `data/conditions.toml` (a regex fragment on the folded text).
+    pub regex: String,
+    /// Literal characters every match of the term starts with.
+    pub prefix: String,
+    /// The control byte its occurrences are masked with (one per set of term languages).
+    pub marker: u8,
 }
 
 /// A public page: a reading link for a condition.
@@ -270,6 +285,11 @@ pub fn condition_anchors() -> &'static [String] {
     &data().blob.condition_anchors
 }
 
+/// Every `{condition}` term, for the matcher's masking pass.
+pub fn condition_terms() -> &'static [ConditionTerm] {
+    &data().blob.condition_terms
+}
+
 /// The conditions with their reading links, for the panel.
 pub fn conditions() -> &'static [Condition] {
     &data().blob.conditions
@@ -430,29 +450,43 @@ mod tests {
     }
 
     #[test]
-    fn condition_expands_per_language_with_neutral_terms_everywhere() {
-        // `adhders?` is a neutral term: its presence marks an expanded `{condition}`.
+    fn condition_placeholder_per_language_takes_neutral_terms_everywhere() {
+        // `{condition_<lang>}` accepts the marker of the language-neutral terms and the markers of
+        // that language's terms, no other: a Spanish rule does not read "time blindness".
+        let marker = |term: &str| -> String {
+            let t = condition_terms()
+                .iter()
+                .find(|t| t.regex == term)
+                .unwrap_or_else(|| panic!("term {term}"));
+            format!("\\x{:02X}", t.marker)
+        };
+        let (neutral, en, es) = (
+            marker("adhders?"),
+            marker("time blindness"),
+            marker("ansiedad"),
+        );
+        assert!(neutral != en && en != es && neutral != es);
         let with_condition = |lang: &str| -> Vec<&RuleInfo> {
             catalog()
                 .iter()
-                .filter(|r| {
-                    r.lang == lang && r.patterns.iter().any(|p| p.regex.contains("adhders?"))
-                })
+                .filter(|r| r.lang == lang && r.patterns.iter().any(|p| p.requires_condition))
                 .collect()
         };
-        let has = |r: &RuleInfo, term: &str| r.patterns.iter().any(|p| p.regex.contains(term));
-        let (en, es) = (with_condition("en"), with_condition("es"));
-        assert!(!en.is_empty() && !es.is_empty());
-        for r in &en {
-            assert!(has(r, "time blindness") && !has(r, "ansiedad"), "{}", r.id);
+        let has = |r: &RuleInfo, m: &str| r.patterns.iter().any(|p| p.regex.contains(m));
+        let (en_rules, es_rules) = (with_condition("en"), with_condition("es"));
+        assert!(!en_rules.is_empty() && !es_rules.is_empty());
+        for r in &en_rules {
+            assert!(r.patterns.iter().all(|p| p.masked), "{}", r.id);
+            assert!(has(r, &neutral) && has(r, &en) && !has(r, &es), "{}", r.id);
         }
-        for r in &es {
-            assert!(has(r, "ansiedad") && !has(r, "time blindness"), "{}", r.id);
+        for r in &es_rules {
+            assert!(has(r, &neutral) && has(r, &es) && !has(r, &en), "{}", r.id);
             assert!(!has(r, "{condition"), "{} left a macro unexpanded", r.id);
         }
-        // Topic rules (lang `any`) read every term of their condition.
+        // Topic rules (lang `any`) read every term of their condition, unmasked.
         let anxiety = &catalog()[rule_index("topic.anxiety").expect("topic.anxiety")];
         assert!(has(anxiety, "ansiedade") && has(anxiety, "anxiety"));
+        assert!(anxiety.patterns.iter().all(|p| !p.masked));
     }
 
     /// What the `.wasm` keeps of the examples is what the options page shows: the first three

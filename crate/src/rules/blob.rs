@@ -14,14 +14,14 @@
 use std::collections::BTreeMap;
 
 use super::{
-    Condition, CredentialInfo, CrisisLine, Link, PatternInfo, RuleInfo, SearchTemplate, Strength,
-    TextKind, Translations,
+    Condition, ConditionTerm, CredentialInfo, CrisisLine, Link, PatternInfo, RuleInfo,
+    SearchTemplate, Strength, TextKind, Translations,
 };
 use crate::post::Field;
 use crate::verdict::{Category, CredentialStatus, VerifyLink};
 
 /// The layout version `build.rs` writes first (`BLOB_VERSION`).
-const VERSION: usize = 1;
+const VERSION: usize = 2;
 
 /// A cursor over the blob.
 struct Reader<'a> {
@@ -125,6 +125,7 @@ pub(super) struct Decoded {
     pub macros: BTreeMap<String, String>,
     pub rules: Vec<RuleInfo>,
     pub condition_anchors: Vec<String>,
+    pub condition_terms: Vec<ConditionTerm>,
     pub conditions: Vec<Condition>,
     pub crisis_lines: Vec<CrisisLine>,
     pub translations: BTreeMap<String, Translations>,
@@ -182,6 +183,13 @@ pub(super) fn read_catalog(bytes: &[u8]) -> Decoded {
     let statuses = r.table(status);
     let macros = (0..r.uint()).map(|_| (r.string(), r.string())).collect();
     let condition_anchors = r.strings();
+    let condition_terms = (0..r.uint())
+        .map(|_| ConditionTerm {
+            regex: r.string(),
+            prefix: r.string(),
+            marker: u8::try_from(r.uint()).expect("a marker is a byte"),
+        })
+        .collect();
     #[cfg(all(test, not(target_arch = "wasm32")))]
     let mut shown = Vec::new();
     let rules = (0..r.uint())
@@ -206,6 +214,7 @@ pub(super) fn read_catalog(bytes: &[u8]) -> Decoded {
                     needs_company: r.flag(),
                     not_in_caps: r.flag(),
                     requires_condition: r.flag(),
+                    masked: r.flag(),
                 })
                 .collect();
             let unless = r.opt();
@@ -297,6 +306,7 @@ pub(super) fn read_catalog(bytes: &[u8]) -> Decoded {
         macros,
         rules,
         condition_anchors,
+        condition_terms,
         conditions,
         crisis_lines,
         translations,
