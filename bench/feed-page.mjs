@@ -43,7 +43,8 @@ export function feedScript() {
       for (const e of list.getEntries()) bench.longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   } catch {}
-  // The extension's own User Timing measures (extension/content/main.js), summed by name. The
+  // The extension's own User Timing measures (extension/content/main.js), summed by name: only
+  // when the runner switched them on (enableMeasures(); a person's pages see none). The
   // content script clears its entries as it goes; an observer still sees every one.
   try {
     new PerformanceObserver((list) => {

@@ -53,17 +53,40 @@
    * Disjoint, one or two per batch (each measure costs the page ~5 µs; five per batch were ~1.7 ms
    * per 100 posts on the benchmark feed), and bounded: cleared every 300 entries, so a long
    * session keeps nothing. The split between reading and sending: bench/profile-feed.mjs.
+   *
+   * Off unless storage.local `debug:measures` is `true` (ARCHITECTURE.md, storage schema), set
+   * only by the benchmark and the tests through the extension's own context: content scripts
+   * share the page's performance timeline, so any page could read these entries and learn the
+   * extension is installed. Read once at start; until the answer comes the timings wait in
+   * `early` (bounded), then are recorded with their own times or dropped. Off: no User Timing call.
    */
   const MEASURES = ['cts:observe', 'cts:process', 'cts:receive'];
+  const MEASURES_KEY = 'debug:measures';
+  /** `null` until storage answered, then whether measures are on. */
+  let measuring = null;
+  let early = []; // [name, start, end] measured before storage answered (at most 100)
   let measured = 0;
-  function measure(name, start) {
+  function record(name, start, end) {
     try {
-      performance.measure(name, { start, end: performance.now() });
+      performance.measure(name, { start, end });
     } catch {
       return; // a page that replaced `performance` loses only our timings
     }
     if (++measured % 300 === 0) for (const n of MEASURES) performance.clearMeasures(n);
   }
+  function measure(name, start) {
+    if (measuring === false) return;
+    if (measuring) record(name, start, performance.now());
+    else if (early.length < 100) early.push([name, start, performance.now()]);
+  }
+  Promise.resolve()
+    .then(() => api.storage.local.get(MEASURES_KEY))
+    .then((got) => got?.[MEASURES_KEY] === true, () => false)
+    .then((on) => {
+      measuring = on;
+      if (on) for (const [name, start, end] of early) record(name, start, end);
+      early = null;
+    });
 
   const signature = (e) => JSON.stringify([generation, e.key, e.post.caption, e.post.author, e.post.labels]);
   const LEVELS = ['none', 'info', 'caution', 'warning'];

@@ -5,7 +5,8 @@
 //
 // What the page can see is read from the page (window.__hostile, page.js): errors thrown into
 // it, our badges coming and going, frames, and the content script's own User Timing measures
-// (cts:observe/read/process/receive). In Chromium a CDP trace with the V8 sampling profiler says
+// (cts:observe/process/receive; off by default, switched on here by the harness's
+// enableMeasures(), as only the extension itself can). In Chromium a CDP trace with the V8 sampling profiler says
 // how much of each main-thread task was the content script's code (samples whose stack holds a
 // content/*.js frame): that is what "no long task caused by the extension" is measured on.
 
@@ -51,6 +52,7 @@ async function until(check, message, timeout = TIMEOUT) {
 
 async function chromiumDriver() {
   const b = await launchChromium({ dist: path.join(DIST, 'chrome') });
+  await b.enableMeasures(); // the page reads the content script's cts:* measures (off by default)
   b.serveSite(hostileSites());
   let page = null;
   let errors = [];
@@ -127,6 +129,7 @@ async function chromiumDriver() {
 
 async function firefoxDriver() {
   const b = await launchFirefox({ dist: path.join(DIST, 'firefox') });
+  await b.enableMeasures(); // the page reads the content script's cts:* measures (off by default)
   b.serveSite(hostileSites());
   const { driver } = b;
   const wrap = (fn) => `return (${fn.toString()}).apply(null, arguments);`;

@@ -73,6 +73,26 @@ for (const name of BROWSERS) {
       await br.screenshot(path.join(REPO, 'dist/screenshots', `feed-${name}.png`));
     });
 
+    test('the page sees none of the extension’s timing: no cts: entry, no mark or measure it did not make', async () => {
+      // The feed above was read and badged with the default settings (measures not switched on).
+      // Content scripts share the page's performance timeline: anything recorded there tells the
+      // page the extension is installed. The fixture page records no marks or measures itself.
+      const seen = await br.evaluate((origins) => {
+        const all = performance.getEntries();
+        const name = (e) => `${e.entryType} ${e.name}`;
+        return {
+          badges: document.querySelectorAll('cts-badge').length,
+          cts: all.filter((e) => e.name.startsWith('cts:')).map(name),
+          userTiming: [...performance.getEntriesByType('mark'), ...performance.getEntriesByType('measure')].map(name),
+          extensionResources: all.filter((e) => origins.some((o) => e.name.startsWith(o))).map(name),
+        };
+      }, ['chrome-extension://', 'moz-extension://']);
+      assert.ok(seen.badges >= 4, `the feed was badged (${seen.badges} badges)`);
+      assert.deepEqual(seen.cts, [], 'no cts: entry in the page’s timeline');
+      assert.deepEqual(seen.userTiming, [], 'no mark or measure the page did not make');
+      assert.deepEqual(seen.extensionResources, [], 'no entry naming an extension resource');
+    });
+
     test('the background service worker stopped under the page: the next post still gets its badge', async (t) => {
       if (!br.stopBackground) {
         t.skip('Firefox keeps its background page alive during the test');

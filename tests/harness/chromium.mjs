@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-import { STRICT_CSP, resolveResponse } from './sites.mjs';
+import { MEASURES_KEY, STRICT_CSP, resolveResponse } from './sites.mjs';
 
-export { STRICT_CSP };
+export { MEASURES_KEY, STRICT_CSP };
 
 /** Chromium's own flags: keep it quiet on a machine without network (toolchain.md). */
 export const CHROMIUM_ARGS = [
@@ -99,6 +99,16 @@ export async function launchChromium({ dist = 'dist/chrome', headless = true, ar
      * talks to the background as the content script does) and returns its JSON result.
      */
     evaluateInContentScript: (page, fn, arg) => evaluateInContentScript(context, page, extensionId, fn, arg),
+    /**
+     * Switches on the content script's User Timing measures (storage.local `debug:measures`,
+     * written in the service worker). Content scripts read it when they start: call it before
+     * loading the page (and before `stopServiceWorker()`, whose Worker object would be stale).
+     */
+    enableMeasures: async () => {
+      if (!extensionId) throw new Error('enableMeasures: launched without the extension');
+      const worker = await serviceWorker(context, extensionId);
+      await worker.evaluate((key) => chrome.storage.local.set({ [key]: true }), MEASURES_KEY);
+    },
     /** Opens `chrome-extension://<id>/<path>` in a new tab. */
     openExtensionPage: async (pagePath) => {
       const page = await context.newPage();

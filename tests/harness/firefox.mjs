@@ -16,9 +16,9 @@ import { promisify } from 'node:util';
 import { Builder, until } from 'selenium-webdriver';
 import firefox from 'selenium-webdriver/firefox.js';
 
-import { SITE_HOSTS, STRICT_CSP, resolveResponse } from './sites.mjs';
+import { MEASURES_KEY, SITE_HOSTS, STRICT_CSP, resolveResponse } from './sites.mjs';
 
-export { STRICT_CSP };
+export { MEASURES_KEY, STRICT_CSP };
 
 /** The moz-extension host the harness pins, so tests know the extension's origin in advance. */
 export const EXTENSION_UUID = '5c2f4e1a-7b3d-4c9e-8a61-0f3b2d9e4c17';
@@ -132,6 +132,27 @@ export async function launchFirefox({ dist = 'dist/firefox', headless = true, ex
       get: (real) => driver.get(url(real)),
       /** Opens `moz-extension://<uuid>/<path>` in a new tab and switches to it. */
       openExtensionPage: (pagePath) => openExtensionPage(driver, `${extensionOrigin}/${pagePath.replace(/^\//, '')}`),
+      /**
+       * Switches on the content script's User Timing measures (storage.local `debug:measures`),
+       * written from an extension page opened for it, then closed; the current tab stays current.
+       * Content scripts read it when they start: call it before loading the page.
+       */
+      enableMeasures: async () => {
+        if (!extension) throw new Error('enableMeasures: launched without the add-on');
+        const tab = await driver.getWindowHandle();
+        await openExtensionPage(driver, `${extensionOrigin}/options/options.html`);
+        try {
+          const error = await driver.executeAsyncScript(
+            `const done = arguments[arguments.length - 1];
+             browser.storage.local.set({ [arguments[0]]: true }).then(() => done(null), (e) => done(String(e)));`,
+            MEASURES_KEY,
+          );
+          if (error) throw new Error(`enableMeasures: storage.local.set failed: ${error}`);
+        } finally {
+          await driver.close();
+          await driver.switchTo().window(tab);
+        }
+      },
       close: async () => {
         if (closed) return;
         closed = true;

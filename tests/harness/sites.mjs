@@ -21,6 +21,13 @@ export const STRICT_CSP = [
 ].join('; ');
 
 /** The two sites the extension runs on; the Firefox harness resolves these to loopback. */
+/**
+ * The storage.local key that switches on the content script's User Timing measures (off by
+ * default: they land in the page's timeline; ARCHITECTURE.md, storage schema). `enableMeasures()`
+ * on either harness sets it from the extension's own context, before the page is loaded.
+ */
+export const MEASURES_KEY = 'debug:measures';
+
 export const SITE_HOSTS = ['www.tiktok.com', 'www.instagram.com'];
 
 /**
