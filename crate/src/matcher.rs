@@ -38,15 +38,16 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-/// The regex engine: `regex` (lazy DFA), natively and in the `.wasm`. `regex-lite` (no DFA, ~105 KB
-/// gzip smaller) under the `lite-regex` feature: measured 40x slower per post in V8 even with
-/// `{condition}` as a placeholder (its PikeVM steps every live NFA state at every byte, and the
-/// rules' big alternations and bounded gaps keep many alive), so it is not shipped; the feature
-/// runs the whole test suite on it, and `tests/engines.rs` holds both to the same answers. Every
-/// pattern goes through [`ascii_classes`], so both read the same ASCII-only syntax.
+/// The regex engine: [`crate::regex_engine`] (`regex-automata`'s lazy DFA without the `regex`
+/// crate's meta layer), natively and in the `.wasm`. `regex-lite` (no DFA, smaller) under the
+/// `lite-regex` feature: measured 40x slower per post in V8 even with `{condition}` as a
+/// placeholder (its PikeVM steps every live NFA state at every byte, and the rules' big
+/// alternations and bounded gaps keep many alive), so it is not shipped; the feature runs the
+/// whole test suite on it, and `tests/engines.rs` holds both, and `regex` itself, to the same
+/// answers. Every pattern goes through [`ascii_classes`], so all read the same ASCII-only syntax.
 #[cfg(not(feature = "lite-regex"))]
-pub use regex::{Regex, RegexBuilder};
-/// The regex engine (see the `regex` variant's note).
+pub use crate::regex_engine::{Regex, RegexBuilder};
+/// The regex engine (see the other variant's note).
 #[cfg(feature = "lite-regex")]
 pub use regex_lite::{Regex, RegexBuilder};
 
