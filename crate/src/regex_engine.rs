@@ -403,9 +403,12 @@ impl<'h> Iterator for Matches<'_, 'h> {
 mod tests {
     use super::*;
 
+    /// (whole span, `m` span) of each match.
+    type Spans = Vec<((usize, usize), Option<(usize, usize)>)>;
+
     /// Every match (whole span, `m` span) the way `matcher` reads them, with `find_iter` for the
     /// whole spans and `captures_at` for the groups.
-    fn spans(re: &Regex, text: &str) -> Vec<((usize, usize), Option<(usize, usize)>)> {
+    fn spans(re: &Regex, text: &str) -> Spans {
         let mut out = Vec::new();
         for m in re.find_iter(text) {
             let caps = re.captures_at(text, m.start()).expect("match again");
