@@ -95,9 +95,31 @@ impl RegexBuilder {
         thompson::Config::new().nfa_size_limit(Some(self.size_limit))
     }
 
-    /// Compiles the pattern. The PikeVM (for capture groups) is compiled now only when the
-    /// pattern names a group; otherwise it is compiled if ever needed (the fallback).
+    /// Compiles the pattern: parsed once, then a forward NFA (with the capture groups when the
+    /// pattern may name one, else only the implicit group 0, which is all a PikeVM fallback needs
+    /// to report a match) and a reverse one, each turned into a lazy DFA. The PikeVM (captures,
+    /// fallback) is made from the same forward NFA when first needed.
     pub fn build(&self) -> Result<Regex, Error> {
+        let hir =
+            syntax::parse_with(&self.pattern, &self.syntax()).map_err(|e| Error(e.to_string()))?;
+        let named = may_name_groups(&self.pattern);
+        let which = if named {
+            thompson::WhichCaptures::All
+        } else {
+            thompson::WhichCaptures::Implicit
+        };
+        let nfa = thompson::Compiler::new()
+            .configure(self.thompson().which_captures(which))
+            .build_from_hir(&hir)
+            .map_err(|e| Error(e.to_string()))?;
+        let nfa_rev = thompson::Compiler::new()
+            .configure(
+                self.thompson()
+                    .which_captures(thompson::WhichCaptures::None)
+                    .reverse(true),
+            )
+            .build_from_hir(&hir)
+            .map_err(|e| Error(e.to_string()))?;
         let mut dfa = hybrid::dfa::Config::new()
             .cache_capacity(self.dfa_size_limit)
             .minimum_cache_clear_count(None)
@@ -111,25 +133,32 @@ impl RegexBuilder {
         }
         #[cfg(not(test))]
         let _ = &mut dfa;
-        let hybrid = hybrid::regex::Builder::new()
-            .syntax(self.syntax())
-            .thompson(self.thompson())
-            .dfa(dfa)
-            .build(&self.pattern)
+        let forward = hybrid::dfa::Builder::new()
+            .configure(dfa.clone())
+            .build_from_nfa(nfa.clone())
             .map_err(|e| Error(e.to_string()))?;
-        let hybrid = Arc::new(hybrid);
+        // The reverse DFA only finds where a match found forward starts (as
+        // `hybrid::regex::Builder` configures it).
+        let reverse = hybrid::dfa::Builder::new()
+            .configure(
+                dfa.prefilter(None)
+                    .specialize_start_states(false)
+                    .match_kind(regex_automata::MatchKind::All),
+            )
+            .build_from_nfa(nfa_rev)
+            .map_err(|e| Error(e.to_string()))?;
+        let hybrid = Arc::new(hybrid::regex::Builder::new().build_from_dfas(forward, reverse));
         let for_cache = Arc::clone(&hybrid);
         let cache_fn: CacheFn<hybrid::regex::Cache> = Box::new(move || for_cache.create_cache());
         let re = Regex {
             hybrid,
             cache: Pool::new(cache_fn),
             pattern: self.pattern.clone(),
-            syntax: self.syntax(),
-            thompson: self.thompson(),
+            nfa,
             pike: OnceLock::new(),
             names: OnceLock::new(),
         };
-        if may_name_groups(&self.pattern) {
+        if named {
             let pike = re.pike().ok_or_else(|| {
                 // Cannot happen (the DFA compiled the same pattern), but report rather than panic.
                 Error(format!(
@@ -169,8 +198,8 @@ pub struct Regex {
     hybrid: Arc<hybrid::regex::Regex>,
     cache: Pool<hybrid::regex::Cache, CacheFn<hybrid::regex::Cache>>,
     pattern: String,
-    syntax: syntax::Config,
-    thompson: thompson::Config,
+    /// The forward NFA (shared, cheap to clone) the PikeVM is made from.
+    nfa: thompson::NFA,
     pike: OnceLock<Option<Pike>>,
     names: OnceLock<Vec<Option<String>>>,
 }
@@ -258,16 +287,12 @@ impl Regex {
         &self.pattern
     }
 
-    /// The PikeVM, compiled on first use; `None` only if it failed to compile (cannot happen for
-    /// a pattern the DFA compiled, but a miss beats a panic).
+    /// The PikeVM, made from the forward NFA on first use; `None` only if that failed (it
+    /// cannot for an NFA that compiled, but a miss beats a panic).
     fn pike(&self) -> Option<&Pike> {
         self.pike
             .get_or_init(|| {
-                let vm = PikeVM::builder()
-                    .syntax(self.syntax)
-                    .thompson(self.thompson.clone())
-                    .build(&self.pattern)
-                    .ok()?;
+                let vm = PikeVM::new_from_nfa(self.nfa.clone()).ok()?;
                 let for_cache = vm.clone();
                 let cache_fn: CacheFn<thompson::pikevm::Cache> =
                     Box::new(move || for_cache.create_cache());
