@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use crate::matcher::Regex;
 
-use crate::normalize::Normalized;
+use crate::normalize::{Fold, Normalized};
 use crate::post::Field;
 use crate::rules::{CredentialInfo, RuleInfo};
 use crate::verdict::{Category, CredentialFinding, CredentialStatus};
@@ -174,8 +174,10 @@ impl Reader {
             }
             let (start, end) = folded.to_original(m.start(), m.end());
             let mut title = m.as_str().to_string();
-            if let Some(first) = title.get(..1) {
-                title = first.to_uppercase() + &title[1..];
+            // The folded text is lowercase; a one-byte first character is ASCII, so ASCII
+            // uppercase is all it needs (std's Unicode case tables stay out of the `.wasm`).
+            if let Some(first) = title.get_mut(..1) {
+                first.make_ascii_uppercase();
             }
             self.candidates.push(Candidate {
                 info: CredentialInfo {
@@ -282,7 +284,10 @@ impl Reader {
         let mut keep = vec![false; kept.len()];
         for (i, k) in kept.iter().enumerate() {
             let key = if k.info.id == "disclaimer" || k.info.id.starts_with("derived.") {
-                (k.info.id.clone(), k.text.to_lowercase())
+                // Same words in another case or with other accents are the same finding; the
+                // normaliser's folding, not std's Unicode case tables (kept out of the `.wasm`).
+                let folded = Normalized::new(&k.text, Fold::Lower);
+                (k.info.id.clone(), folded.text().to_string())
             } else {
                 (k.info.id.clone(), String::new())
             };

@@ -11,6 +11,7 @@ pub mod lookup;
 pub mod matcher;
 pub mod normalize;
 pub mod post;
+pub mod regex_engine;
 pub mod rules;
 pub mod verdict;
 #[cfg(target_arch = "wasm32")]

@@ -38,15 +38,16 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-/// The regex engine: `regex` (lazy DFA), natively and in the `.wasm`. `regex-lite` (no DFA, ~105 KB
-/// gzip smaller) under the `lite-regex` feature: measured 2.3 ms a post in V8 (30–40x slower) even with
-/// `{condition}` as a placeholder (its PikeVM steps every live NFA state at every byte, and the
-/// rules' big alternations and bounded gaps keep many alive), so it is not shipped; the feature
-/// runs the whole test suite on it, and `tests/engines.rs` holds both to the same answers. Every
-/// pattern goes through [`ascii_classes`], so both read the same ASCII-only syntax.
+/// The regex engine: [`crate::regex_engine`] (`regex-automata`'s lazy DFA without the `regex`
+/// crate's meta layer), natively and in the `.wasm`. `regex-lite` (no DFA, smaller) under the
+/// `lite-regex` feature: measured 40x slower per post in V8 even with `{condition}` as a
+/// placeholder (its PikeVM steps every live NFA state at every byte, and the rules' big
+/// alternations and bounded gaps keep many alive), so it is not shipped; the feature runs the
+/// whole test suite on it, and `tests/engines.rs` holds both, and `regex` itself, to the same
+/// answers. Every pattern goes through [`ascii_classes`], so all read the same ASCII-only syntax.
 #[cfg(not(feature = "lite-regex"))]
-pub use regex::{Regex, RegexBuilder};
-/// The regex engine (see the `regex` variant's note).
+pub use crate::regex_engine::{Regex, RegexBuilder};
+/// The regex engine (see the other variant's note).
 #[cfg(feature = "lite-regex")]
 pub use regex_lite::{Regex, RegexBuilder};
 
@@ -57,7 +58,7 @@ use crate::verdict::Category;
 /// Largest compiled program of one regex.
 const REGEX_SIZE_LIMIT: usize = 1 << 22;
 
-/// Cache of one regex's lazy DFA (`regex` only). Measured when `{condition}` was still expanded
+/// Cache of one regex's lazy DFA (not under `lite-regex`, which has none). Measured when `{condition}` was still expanded
 /// into the rules: the crate's default (2 MiB) kept filling and being cleared on the rules that
 /// combined the alternation with a bounded gap (4x slower); 4 MiB ran as many instructions as
 /// 8 MiB. Memory grows only as states are actually built, so the limit only caps the worst case.
@@ -363,20 +364,31 @@ fn has_case_flag(pattern: &str) -> bool {
     })
 }
 
-/// The other case of a letter, when it has exactly one (`a` ↔ `A`, `ó` ↔ `Ó`).
+/// The other case of a letter, when it has exactly one (`a` ↔ `A`, `ó` ↔ `Ó`), for the letters
+/// rules are written in: ASCII, Latin-1 and Latin Extended-A (Spanish, Portuguese, French,
+/// German…). Written out instead of std's `to_uppercase`/`to_lowercase`, whose Unicode tables
+/// cost ~17 KB gzip in the `.wasm`; a test checks it agrees with std on all of these blocks and
+/// that every letter of every shipped pattern and anchor is in them.
 fn other_case(c: char) -> Option<char> {
-    let one = |mut it: std::iter::Peekable<std::vec::IntoIter<char>>| {
-        let first = it.next()?;
-        it.peek().is_none().then_some(first)
+    let u = c as u32;
+    let other = match u {
+        0x41..=0x5A | 0xC0..=0xD6 | 0xD8..=0xDE => u + 0x20,
+        0x61..=0x7A | 0xE0..=0xF6 | 0xF8..=0xFE => u - 0x20,
+        0xFF => 0x178,
+        0x178 => 0xFF,
+        // Pairs upper (even) / lower (odd), but for the dotted/dotless i and kra.
+        0x100..=0x12F | 0x132..=0x137 | 0x14A..=0x177 => u ^ 1,
+        // Pairs upper (odd) / lower (even).
+        0x139..=0x148 | 0x179..=0x17E => {
+            if u % 2 == 1 {
+                u + 1
+            } else {
+                u - 1
+            }
+        }
+        _ => return None,
     };
-    let other = if c.is_lowercase() {
-        one(c.to_uppercase().collect::<Vec<_>>().into_iter().peekable())
-    } else if c.is_uppercase() {
-        one(c.to_lowercase().collect::<Vec<_>>().into_iter().peekable())
-    } else {
-        None
-    };
-    other.filter(|&o| o != c)
+    char::from_u32(other)
 }
 
 /// Expands the case-insensitive flag by hand: inside `(?i)` / `(?i:…)` every letter `x` becomes
@@ -1201,6 +1213,44 @@ mod tests {
     fn every_shipped_regex_compiles() {
         let bad = compile_all();
         assert!(bad.is_empty(), "regexes that do not compile: {bad:#?}");
+    }
+
+    /// std's answer for [`other_case`]: the other case when there is exactly one char of it.
+    fn std_other_case(c: char) -> Option<char> {
+        let one = |s: String| {
+            let mut it = s.chars();
+            let first = it.next()?;
+            it.next().is_none().then_some(first)
+        };
+        let other = if c.is_lowercase() {
+            one(c.to_uppercase().collect())
+        } else if c.is_uppercase() {
+            one(c.to_lowercase().collect())
+        } else {
+            None
+        };
+        other.filter(|&o| o != c)
+    }
+
+    #[test]
+    fn other_case_agrees_with_std_where_rules_are_written() {
+        for c in (0u32..0x180).filter_map(char::from_u32) {
+            // One-way mappings (`µ` → Greek `Μ`, dotless `ı` → `I`, long `ſ` → `S`) are left
+            // out on purpose; the loop below checks no rule uses them.
+            let round_trip = std_other_case(c).filter(|&o| std_other_case(o) == Some(c));
+            assert_eq!(other_case(c), round_trip, "{c:?} U+{:04X}", c as u32);
+        }
+        // Every letter of every shipped pattern, `unless` and anchor is one `other_case` knows.
+        for r in rules::catalog() {
+            let mut texts: Vec<&str> = r.unless.iter().map(String::as_str).collect();
+            for p in &r.patterns {
+                texts.push(&p.regex);
+                texts.extend(p.anchors.iter().map(String::as_str));
+            }
+            for c in texts.iter().flat_map(|t| t.chars()) {
+                assert_eq!(other_case(c), std_other_case(c), "{}: {c:?}", r.id);
+            }
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! `regex` (native) and `regex-lite` (the `.wasm`) give the same matches for every shipped pattern.
+//! `regex` (the oracle), `regex-lite` (the `lite-regex` feature) and our own
+//! `check_source::regex_engine` (the lazy DFA without `regex`'s meta layer, what the command line
+//! and the `.wasm` run) give the same matches for every shipped pattern.
 //!
-//! Why: the browser runs the engine with `regex-lite` (no DFA, ~110 KB gzip smaller), the command
-//! line and the benchmarks with `regex`. Both read the same ASCII-only syntax
-//! (`matcher::ascii_classes`), so they should agree; this test holds them to it on every text we
+//! Why: all three read the same ASCII-only syntax (`matcher::ascii_classes`), so they should agree
+//! to the byte; this test holds them to it on every text we
 //! have: the rule examples, the golden corpus, `../shared/corpus/dev.jsonl` (when present) and the
 //! first 300 generated bench posts (all 10,000 under `cargo test --release`), each field folded, masked (`{condition}`) and cased, every
 //! pattern and every `unless` run on the text it reads, comparing every match and its `m` group.
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 
 use check_source::matcher::{ascii_classes, mask_conditions, naive_term_starts};
 use check_source::normalize::Normalized;
+use check_source::regex_engine;
 use check_source::rules::{self, TextKind};
 
 /// Every match as (whole span, `m` span) pairs.
@@ -44,6 +46,46 @@ fn with_lite(re: &regex_lite::Regex, text: &str) -> Spans {
             )
         })
         .collect()
+}
+
+/// Our engine's matches: `find_iter` for the spans, `captures_at` at each start for the groups
+/// (how `matcher` reads them); `is_match` must agree.
+fn with_ours(re: &regex_engine::Regex, text: &str) -> Spans {
+    let out: Spans = re
+        .find_iter(text)
+        .map(|m| {
+            let c = re.captures_at(text, m.start()).expect("the match again");
+            let w = c.get(0).expect("group 0");
+            assert_eq!((w.start(), w.end()), (m.start(), m.end()), "{text:?}");
+            (
+                (m.start(), m.end()),
+                c.name("m").map(|m| (m.start(), m.end())),
+            )
+        })
+        .collect();
+    assert_eq!(re.is_match(text), !out.is_empty(), "is_match on {text:?}");
+    out
+}
+
+/// The `m`-group loop of `matcher::scan_pattern`, on `regex`'s or our `captures_at`.
+fn group_loop(
+    text: &str,
+    mut at: impl FnMut(usize) -> Option<((usize, usize), Option<(usize, usize)>)>,
+) -> Spans {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos <= text.len() {
+        let Some((whole, m)) = at(pos) else { break };
+        out.push((whole, m));
+        let span = m.unwrap_or(whole);
+        let next = if span.1 > pos { span.1 } else { whole.1 };
+        pos = if next > pos {
+            next
+        } else {
+            next + text[next..].chars().next().map_or(1, char::len_utf8)
+        };
+    }
+    out
 }
 
 /// Field texts from every source we have.
@@ -93,6 +135,7 @@ struct Pair {
     anchors: Vec<String>,
     full: regex::Regex,
     lite: regex_lite::Regex,
+    ours: regex_engine::Regex,
 }
 
 fn pair(what: String, source: &str, text: TextKind, masked: bool, anchors: &[String]) -> Pair {
@@ -104,6 +147,16 @@ fn pair(what: String, source: &str, text: TextKind, masked: bool, anchors: &[Str
         .size_limit(1 << 22)
         .build()
         .unwrap_or_else(|e| panic!("{what}: regex-lite: {e}"));
+    let ours = regex_engine::RegexBuilder::new(source)
+        .size_limit(1 << 22)
+        .dfa_size_limit(4 << 20)
+        .build()
+        .unwrap_or_else(|e| panic!("{what}: regex_engine: {e}"));
+    assert_eq!(
+        ours.capture_names().any(|n| n == Some("m")),
+        full.capture_names().any(|n| n == Some("m")),
+        "{what}: group m"
+    );
     Pair {
         what,
         text,
@@ -111,11 +164,12 @@ fn pair(what: String, source: &str, text: TextKind, masked: bool, anchors: &[Str
         anchors: anchors.iter().map(|a| a.to_lowercase()).collect(),
         full,
         lite,
+        ours,
     }
 }
 
 #[test]
-fn both_regex_engines_agree_on_every_pattern_and_text() {
+fn all_regex_engines_agree_on_every_pattern_and_text() {
     let mut pairs = Vec::new();
     for r in rules::catalog() {
         for (i, p) in r.patterns.iter().enumerate() {
@@ -172,6 +226,34 @@ fn both_regex_engines_agree_on_every_pattern_and_text() {
                 (TextKind::Cased, _) => cased,
             };
             let (a, b) = (with_regex(&p.full, text), with_lite(&p.lite, text));
+            let c = with_ours(&p.ours, text);
+            if a != c && diffs.len() < 20 {
+                diffs.push(format!(
+                    "{} on {text:?}: regex {a:?}, regex_engine {c:?}",
+                    p.what
+                ));
+            }
+            if a.iter().any(|(_, m)| m.is_some()) {
+                let span = |m: regex::Match| (m.start(), m.end());
+                let x = group_loop(text, |pos| {
+                    let c = p.full.captures_at(text, pos)?;
+                    Some((span(c.get(0)?), c.name("m").map(span)))
+                });
+                let y = group_loop(text, |pos| {
+                    let c = p.ours.captures_at(text, pos)?;
+                    let w = c.get(0)?;
+                    Some((
+                        (w.start(), w.end()),
+                        c.name("m").map(|m| (m.start(), m.end())),
+                    ))
+                });
+                if x != y && diffs.len() < 20 {
+                    diffs.push(format!(
+                        "{} (group loop) on {text:?}: regex {x:?}, regex_engine {y:?}",
+                        p.what
+                    ));
+                }
+            }
             runs += 1;
             matched += usize::from(!a.is_empty());
             if a != b && diffs.len() < 20 {
