@@ -24,28 +24,27 @@ use check_source::rules::{self, TextKind};
 /// Every match as (whole span, `m` span) pairs.
 type Spans = Vec<((usize, usize), Option<(usize, usize)>)>;
 
+/// `regex` and `regex-lite` have the same captures API but no common trait: one body for both.
+macro_rules! captured_spans {
+    ($re:expr, $text:expr) => {
+        $re.captures_iter($text)
+            .map(|c| {
+                let w = c.get(0).expect("group 0");
+                (
+                    (w.start(), w.end()),
+                    c.name("m").map(|m| (m.start(), m.end())),
+                )
+            })
+            .collect()
+    };
+}
+
 fn with_regex(re: &regex::Regex, text: &str) -> Spans {
-    re.captures_iter(text)
-        .map(|c| {
-            let w = c.get(0).expect("group 0");
-            (
-                (w.start(), w.end()),
-                c.name("m").map(|m| (m.start(), m.end())),
-            )
-        })
-        .collect()
+    captured_spans!(re, text)
 }
 
 fn with_lite(re: &regex_lite::Regex, text: &str) -> Spans {
-    re.captures_iter(text)
-        .map(|c| {
-            let w = c.get(0).expect("group 0");
-            (
-                (w.start(), w.end()),
-                c.name("m").map(|m| (m.start(), m.end())),
-            )
-        })
-        .collect()
+    captured_spans!(re, text)
 }
 
 /// Our engine's matches: `find_iter` for the spans, `captures_at` at each start for the groups
