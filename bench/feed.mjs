@@ -34,6 +34,19 @@ const quantile = (xs, q) => {
 };
 const round = (x, d = 1) => (Number.isFinite(x) ? +x.toFixed(d) : null);
 
+/**
+ * The background's figures from its User Timing (`cts:analyze` per batch, `cts:init` per engine
+ * start), the same for both browsers. The first batch after a cold start also compiles the
+ * regexes it needs.
+ */
+function backgroundFigures(result, measures) {
+  result.background_batches = measures.analyze.length;
+  result.background_batch_p50_ms = round(quantile(measures.analyze, 0.5), 2);
+  result.background_batch_p95_ms = round(quantile(measures.analyze, 0.95), 2);
+  result.background_init_ms = round(measures.init[0], 1);
+  result.background_first_batch_ms = round(measures.analyze[0], 1);
+}
+
 /** Polls `read()` until `ok(value)`, for at most `ms`; returns the last value (a benchmark, not a test). */
 async function until(read, ok, ms) {
   const end = Date.now() + ms;
@@ -102,12 +115,7 @@ async function chromiumRun(extension) {
         analyze: performance.getEntriesByName('cts:analyze').map((e) => e.duration),
         init: performance.getEntriesByName('cts:init').map((e) => e.duration),
       }));
-      result.background_batches = measures.analyze.length;
-      result.background_batch_p50_ms = round(quantile(measures.analyze, 0.5), 2);
-      result.background_batch_p95_ms = round(quantile(measures.analyze, 0.95), 2);
-      result.background_init_ms = round(measures.init[0], 1);
-      // The first batch after a cold start also compiles the regexes it needs.
-      result.background_first_batch_ms = round(measures.analyze[0], 1);
+      backgroundFigures(result, measures);
     }
     return result;
   } finally {
@@ -348,11 +356,7 @@ async function firefoxRun() {
         init: w.performance.getEntriesByName('cts:init').map((e) => e.duration),
       }), (e) => done({ error: String(e) }));`);
     if (measures.error) throw new Error(`Firefox background page's measures: ${measures.error}`);
-    result.background_batches = measures.analyze.length;
-    result.background_batch_p50_ms = round(quantile(measures.analyze, 0.5), 2);
-    result.background_batch_p95_ms = round(quantile(measures.analyze, 0.95), 2);
-    result.background_init_ms = round(measures.init[0], 1);
-    result.background_first_batch_ms = round(measures.analyze[0], 1);
+    backgroundFigures(result, measures);
     return result;
   } finally {
     await browser.close();
