@@ -382,11 +382,21 @@ for (const name of BROWSERS) {
       await settled();
     });
 
-    test('settings too large for one sync item are kept on this device, and the page says so', async () => {
+    test('settings too large for one sync item are kept on this device, the page says so, and an open feed follows them', async () => {
       await fresh();
+      // An open feed: settings kept in storage.local reach it through the background
+      // (`background/settings`), not through storage.sync.onChanged.
+      const feed = await br.site(FEED);
+      const recipe = articleSel(roleIndex('recipe'));
+      const flagged = articleSel(roleIndex('flagged'));
+      await feed.waitFor((sel) => document.querySelectorAll(`${sel} cts-badge`).length === 1, flagged, 'the first badge on the feed');
+      assert.deepEqual(await feed.evaluate(badgesIn, recipe), []);
+      await feed.evaluate(() => {
+        window.__ctsNoReload = true; // gone if the page reloads
+      });
       // 200 phrases of ~45 characters: ~9 KB of JSON, over storage.sync's 8192-byte item limit.
       const phrases = Array.from({ length: 200 }, (_, i) => `an ignored phrase long enough to fill ${String(i).padStart(3, '0')}`);
-      await options.evaluate(importText, ['large.json', JSON.stringify({ version: 1, ignored_phrases: phrases, keywords: { diagnostic: ['zebra stripes pattern'] } })]);
+      await options.evaluate(importText, ['large.json', JSON.stringify({ version: 1, ignored_phrases: phrases, keywords: { diagnostic: ['zebra stripes pattern', 'garlic pasta'] } })]);
       await options.waitFor(importSettled, null, 'import settled');
       await settled();
       await options.click('#apply');
@@ -408,6 +418,8 @@ for (const name of BROWSERS) {
         return reply.verdict.findings.length > 0;
       }, null, 'the background uses the settings kept in storage.local');
       assert.deepEqual(await current(), ['user.diagnostic']);
+      await feed.waitFor((sel) => document.querySelectorAll(`${sel} cts-badge`).length === 1, recipe, 'a badge on the pasta post after Apply (settings on this device)');
+      assert.equal(await feed.evaluate(() => window.__ctsNoReload === true), true, 'the feed was not reloaded');
       await options.click('#reset');
       await options.waitFor(() => document.getElementById('reset-dialog').open, null, 'the reset dialog');
       await options.click('#reset-confirm');
@@ -421,6 +433,8 @@ for (const name of BROWSERS) {
         const reply = await api.runtime.sendMessage({ kind: 'options/analyze', post: { platform: 'tiktok', caption: 'a zebra stripes pattern dress' } });
         return reply.verdict.findings.length === 0;
       }, null, 'the background back at the defaults');
+      await feed.waitFor((sel) => document.querySelectorAll(`${sel} cts-badge`).length === 0, recipe, 'the pasta badge gone after Reset');
+      await feed.close();
     });
 
     test('on load: sync first, else local; a value from an unknown schema is named, not trusted', async () => {
