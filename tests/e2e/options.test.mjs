@@ -68,6 +68,23 @@ for (const name of BROWSERS) {
       await options.waitFor(ready, null, 'options page ready after reload');
     }
 
+    /**
+     * Opens the feed, waits for its first badge, checks the recipe post has none, and marks the
+     * page so a reload would show (`__ctsNoReload` is gone after one). Returns the feed page and
+     * the recipe post's selector, for the tests that change settings under an open feed.
+     */
+    async function openFeedWithoutPastaBadge() {
+      const feed = await br.site(FEED);
+      const recipe = articleSel(roleIndex('recipe'));
+      const flagged = articleSel(roleIndex('flagged'));
+      await feed.waitFor((sel) => document.querySelectorAll(`${sel} cts-badge`).length === 1, flagged, 'the first badge on the feed');
+      assert.deepEqual(await feed.evaluate(badgesIn, recipe), []);
+      await feed.evaluate(() => {
+        window.__ctsNoReload = true; // gone if the page reloads
+      });
+      return { feed, recipe };
+    }
+
     test('Apply and Revert stay disabled until something changes; the rules are listed', async () => {
       assert.deepEqual(await options.evaluate(buttons), { apply: true, revert: true });
       const listing = await options.evaluate(() => ({
@@ -186,14 +203,7 @@ for (const name of BROWSERS) {
 
     test('a keyword added and applied puts a new badge on the open feed without a reload', async () => {
       await fresh();
-      const feed = await br.site(FEED);
-      const recipe = articleSel(roleIndex('recipe'));
-      const flagged = articleSel(roleIndex('flagged'));
-      await feed.waitFor((sel) => document.querySelectorAll(`${sel} cts-badge`).length === 1, flagged, 'the first badge on the feed');
-      assert.deepEqual(await feed.evaluate(badgesIn, recipe), []);
-      await feed.evaluate(() => {
-        window.__ctsNoReload = true; // gone if the page reloads
-      });
+      const { feed, recipe } = await openFeedWithoutPastaBadge();
 
       await options.type('#add-kw-diagnostic', 'garlic pasta');
       await options.press('Enter');
@@ -386,14 +396,7 @@ for (const name of BROWSERS) {
       await fresh();
       // An open feed: settings kept in storage.local reach it through the background
       // (`background/settings`), not through storage.sync.onChanged.
-      const feed = await br.site(FEED);
-      const recipe = articleSel(roleIndex('recipe'));
-      const flagged = articleSel(roleIndex('flagged'));
-      await feed.waitFor((sel) => document.querySelectorAll(`${sel} cts-badge`).length === 1, flagged, 'the first badge on the feed');
-      assert.deepEqual(await feed.evaluate(badgesIn, recipe), []);
-      await feed.evaluate(() => {
-        window.__ctsNoReload = true; // gone if the page reloads
-      });
+      const { feed, recipe } = await openFeedWithoutPastaBadge();
       // 200 phrases of ~45 characters: ~9 KB of JSON, over storage.sync's 8192-byte item limit.
       const phrases = Array.from({ length: 200 }, (_, i) => `an ignored phrase long enough to fill ${String(i).padStart(3, '0')}`);
       await options.evaluate(importText, ['large.json', JSON.stringify({ version: 1, ignored_phrases: phrases, keywords: { diagnostic: ['zebra stripes pattern', 'garlic pasta'] } })]);
