@@ -38,8 +38,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-/// The regex engine: [`crate::regex_engine`] (`regex-automata`'s lazy DFA without the `regex`
-/// crate's meta layer), natively and in the `.wasm`. `regex-lite` (no DFA, smaller) under the
+/// The regex engine: [`crate::regex_engine`] (our own parser, NFA and lazy DFA for the rules'
+/// dialect; no `regex` or `regex-automata` in the build), natively and in the `.wasm`. `regex-lite` (no DFA, smaller) under the
 /// `lite-regex` feature: measured 40x slower per post in V8 even with `{condition}` as a
 /// placeholder (its PikeVM steps every live NFA state at every byte, and the rules' big
 /// alternations and bounded gaps keep many alive), so it is not shipped; the feature runs the

@@ -1,47 +1,41 @@
-//! The regex engine: `regex-automata`'s lazy DFA directly, without the `regex` crate's meta layer.
+//! The regex engine: our own, for the rules' pattern dialect, so that neither `regex` nor
+//! `regex-automata` is linked into the `.wasm`.
 //!
-//! Why: the `regex` crate's meta engine chooses among many strategies (PikeVM, bounded
-//! backtracker, one-pass DFA, reverse suffix/inner searches, prefilters…) per pattern, and all of
-//! them are linked into the `.wasm` whether a pattern uses them or not (~100 KB of
-//! `regex_automata::meta` alone, before the code it calls). Our patterns are ASCII-only
-//! (`matcher::ascii_classes`) and were always searched with the lazy DFA (`perf-dfa`), so this
-//! module keeps exactly that: a forward lazy DFA for the match end, a reverse one for its start
-//! (`hybrid::regex::Regex`), and, only for the patterns that name a capture group (the `m` group
-//! of the rules) and only once the DFA found a match, a PikeVM run anchored on that match's span
-//! with the text around it still visible to `\b`. Same semantics as `regex`: leftmost-first, the
-//! same spans, and `find_iter` skips an empty match right after the previous match as `regex`
-//! does (both use `regex_automata::util::iter::Searcher`).
+//! Why: the `.wasm` must stay under 250 KB gzip, and `regex-syntax` (52 KB of code), the Thompson
+//! compiler (35 KB) and the lazy DFA with its drivers (~45 KB) were a third of it. The rules need a
+//! small part of what those crates handle (`syntax` says which), so this module is a parser
+//! ([`syntax`]), a Thompson NFA compiler over bytes ([`nfa`]), a lazy DFA ([`dfa`]: forward for
+//! where the leftmost-first match ends, reverse for where it starts, as `regex` does) and, only for
+//! patterns that name a group and only on a match found, a bounded backtracker for the groups
+//! ([`backtrack`]). Same semantics as `regex`: leftmost-first, the same spans, and `find_iter`
+//! skips an empty match right after the previous match and never splits a UTF-8 sequence, as
+//! `regex` does. `tests/engines.rs` holds it to `regex` (a dev-dependency oracle) on every shipped
+//! pattern over every corpus we have, and a property test below on random patterns and texts.
 //!
-//! The lazy DFA never gives up here (`minimum_cache_clear_count(None)`: a full cache is cleared
-//! and the search goes on, where the `regex` crate would switch to its PikeVM) and has no quit
-//! bytes (only Unicode `\b` needs them, and `ascii_classes` writes `(?-u:\b)`), so a search
-//! cannot fail; should one ever report an error anyway, the same search runs on the PikeVM, so a
-//! result is never lost.
+//! The lazy DFA's cache is capped per regex (`dfa_size_limit`): a full cache is cleared and the
+//! search goes on, so a search cannot fail.
 //!
 //! The API is the subset of `regex`'s that `matcher` and `credentials` use, with the same names,
 //! so swapping engines (`lite-regex`) stays a one-line `use`.
 
-use std::fmt;
-use std::panic::{RefUnwindSafe, UnwindSafe};
-use std::sync::{Arc, OnceLock};
+mod backtrack;
+mod dfa;
+mod nfa;
+mod syntax;
 
-use regex_automata::hybrid;
-use regex_automata::nfa::thompson::{self, pikevm::PikeVM};
-use regex_automata::util::captures::Captures as RawCaptures;
-use regex_automata::util::iter::Searcher;
-use regex_automata::util::pool::Pool;
-use regex_automata::util::syntax;
-use regex_automata::{Anchored, Input, MatchError};
+use std::fmt;
+use std::sync::{Mutex, MutexGuard};
+
+use syntax::{Ast, Look};
 
 /// `regex`'s default limit on one compiled program (its `RegexBuilder::size_limit`).
 const DEFAULT_SIZE_LIMIT: usize = 10 << 20;
 /// `regex`'s default lazy DFA cache (its `RegexBuilder::dfa_size_limit`).
 const DEFAULT_DFA_SIZE_LIMIT: usize = 2 << 20;
+/// Bytes one NFA state is counted as against the size limit.
+const STATE_BYTES: usize = 16;
 
-/// Makes a fresh search cache for one thread (the pools below hold one per thread).
-type CacheFn<T> = Box<dyn Fn() -> T + Send + Sync + UnwindSafe + RefUnwindSafe>;
-
-/// Why a pattern did not compile (syntax error or a size limit), as `regex::Error` reports it.
+/// Why a pattern did not compile (syntax error or the size limit).
 #[derive(Debug, Clone)]
 pub struct Error(String);
 
@@ -58,9 +52,6 @@ pub struct RegexBuilder {
     pattern: String,
     size_limit: usize,
     dfa_size_limit: usize,
-    /// Test only: a tiny cache that gives up at once, to exercise the PikeVM fallback.
-    #[cfg(test)]
-    give_up: bool,
 }
 
 impl RegexBuilder {
@@ -70,12 +61,11 @@ impl RegexBuilder {
             pattern: pattern.to_string(),
             size_limit: DEFAULT_SIZE_LIMIT,
             dfa_size_limit: DEFAULT_DFA_SIZE_LIMIT,
-            #[cfg(test)]
-            give_up: false,
         }
     }
 
-    /// Largest compiled NFA (bytes) of the pattern; larger patterns fail to build.
+    /// Largest compiled NFA (bytes, counted as 16 per state) of the pattern; larger patterns
+    /// fail to build.
     pub fn size_limit(&mut self, bytes: usize) -> &mut RegexBuilder {
         self.size_limit = bytes;
         self
@@ -87,121 +77,55 @@ impl RegexBuilder {
         self
     }
 
-    fn syntax(&self) -> syntax::Config {
-        syntax::Config::new()
-    }
-
-    fn thompson(&self) -> thompson::Config {
-        thompson::Config::new().nfa_size_limit(Some(self.size_limit))
-    }
-
-    /// Compiles the pattern: parsed once, then a forward NFA (with the capture groups when the
-    /// pattern may name one, else only the implicit group 0, which is all a PikeVM fallback needs
-    /// to report a match) and a reverse one, each turned into a lazy DFA. The PikeVM (captures,
-    /// fallback) is made from the same forward NFA when first needed.
+    /// Compiles the pattern: parsed once, then a forward NFA (with capture slots) and a reverse
+    /// one, each behind a lazy DFA whose cache is made on first search.
     pub fn build(&self) -> Result<Regex, Error> {
-        let hir =
-            syntax::parse_with(&self.pattern, &self.syntax()).map_err(|e| Error(e.to_string()))?;
-        let named = may_name_groups(&self.pattern);
-        let which = if named {
-            thompson::WhichCaptures::All
-        } else {
-            thompson::WhichCaptures::Implicit
-        };
-        let nfa = thompson::Compiler::new()
-            .configure(self.thompson().which_captures(which))
-            .build_from_hir(&hir)
-            .map_err(|e| Error(e.to_string()))?;
-        let nfa_rev = thompson::Compiler::new()
-            .configure(
-                self.thompson()
-                    .which_captures(thompson::WhichCaptures::None)
-                    .reverse(true),
-            )
-            .build_from_hir(&hir)
-            .map_err(|e| Error(e.to_string()))?;
-        let mut dfa = hybrid::dfa::Config::new()
-            .cache_capacity(self.dfa_size_limit)
-            .minimum_cache_clear_count(None)
-            .unicode_word_boundary(false);
-        #[cfg(test)]
-        if self.give_up {
-            dfa = dfa
-                .cache_capacity(0)
-                .skip_cache_capacity_check(true)
-                .minimum_cache_clear_count(Some(0));
-        }
-        #[cfg(not(test))]
-        let _ = &mut dfa;
-        let forward = hybrid::dfa::Builder::new()
-            .configure(dfa.clone())
-            .build_from_nfa(nfa.clone())
-            .map_err(|e| Error(e.to_string()))?;
-        // The reverse DFA only finds where a match found forward starts (as
-        // `hybrid::regex::Builder` configures it).
-        let reverse = hybrid::dfa::Builder::new()
-            .configure(
-                dfa.prefilter(None)
-                    .specialize_start_states(false)
-                    .match_kind(regex_automata::MatchKind::All),
-            )
-            .build_from_nfa(nfa_rev)
-            .map_err(|e| Error(e.to_string()))?;
-        let hybrid = Arc::new(hybrid::regex::Builder::new().build_from_dfas(forward, reverse));
-        let for_cache = Arc::clone(&hybrid);
-        let cache_fn: CacheFn<hybrid::regex::Cache> = Box::new(move || for_cache.create_cache());
-        let re = Regex {
-            hybrid,
-            cache: Pool::new(cache_fn),
+        let parsed = syntax::parse(&self.pattern).map_err(Error)?;
+        let max_states = (self.size_limit / STATE_BYTES).max(1);
+        let forward = nfa::compile(&parsed.ast, false, max_states).map_err(Error)?;
+        let reverse = nfa::compile(&parsed.ast, true, max_states).map_err(Error)?;
+        Ok(Regex {
             pattern: self.pattern.clone(),
-            nfa,
-            pike: OnceLock::new(),
-            names: OnceLock::new(),
-        };
-        if named {
-            let pike = re.pike().ok_or_else(|| {
-                // Cannot happen (the DFA compiled the same pattern), but report rather than panic.
-                Error(format!(
-                    "capture program of {:?} did not compile",
-                    self.pattern
-                ))
-            })?;
-            let names = pike
-                .vm
-                .get_nfa()
-                .group_info()
-                .pattern_names(regex_automata::PatternID::ZERO)
-                .map(|n| n.map(str::to_string))
-                .collect();
-            let _ = re.names.set(names);
-        } else {
-            let _ = re.names.set(vec![None]);
-        }
-        Ok(re)
+            anchored: starts_at_text_start(&parsed.ast),
+            names: parsed.names,
+            forward: dfa::Dfa::new(forward, false),
+            reverse: dfa::Dfa::new(reverse, true),
+            capacity: self.dfa_size_limit,
+            cache: Mutex::new(None),
+        })
     }
 }
 
-/// Whether `pattern` may contain a named group (`(?P<name>` or `(?<name>`): a cheap textual
-/// check that can only err towards yes.
-fn may_name_groups(pattern: &str) -> bool {
-    pattern.contains("(?P<") || pattern.contains("(?<")
+/// Whether every match must start at the start of the text (`^…`): such a pattern is searched
+/// anchored, instead of trying it at every later position where it cannot match.
+fn starts_at_text_start(ast: &Ast) -> bool {
+    match ast {
+        Ast::Look(Look::Start) => true,
+        Ast::Group(_, inner) => starts_at_text_start(inner),
+        Ast::Concat(items) => items.first().is_some_and(starts_at_text_start),
+        Ast::Alt(alts) => alts.iter().all(starts_at_text_start),
+        _ => false,
+    }
 }
 
-/// The PikeVM with every capture group, and its per-thread caches.
-struct Pike {
-    vm: PikeVM,
-    cache: Pool<regex_automata::nfa::thompson::pikevm::Cache, CacheFn<thompson::pikevm::Cache>>,
+/// One regex's search state: both DFA caches and the backtracker's buffers.
+struct Cache {
+    forward: dfa::Cache,
+    reverse: dfa::Cache,
+    groups: backtrack::Cache,
 }
 
-/// A compiled regex: the lazy DFA pair, plus the PikeVM when captures (or a fallback) need it.
+/// A compiled regex.
 pub struct Regex {
-    hybrid: Arc<hybrid::regex::Regex>,
-    cache: Pool<hybrid::regex::Cache, CacheFn<hybrid::regex::Cache>>,
     pattern: String,
-    /// The forward NFA (shared, cheap to clone) the PikeVM is made from.
-    nfa: thompson::NFA,
-    pike: OnceLock<Option<Pike>>,
-    names: OnceLock<Vec<Option<String>>>,
+    anchored: bool,
+    /// Capture group names, group 0 first (`None` when unnamed).
+    names: Vec<Option<String>>,
+    forward: dfa::Dfa,
+    reverse: dfa::Dfa,
+    capacity: usize,
+    /// Made on first search; a lock so one compiled regex serves every thread.
+    cache: Mutex<Option<Cache>>,
 }
 
 impl fmt::Debug for Regex {
@@ -243,21 +167,16 @@ impl<'h> Match<'h> {
 /// The groups of one match, as `regex::Captures`.
 pub struct Captures<'h> {
     haystack: &'h str,
-    raw: Option<RawCaptures>,
-    whole: (usize, usize),
+    /// Two slots per group; group 0 is the whole match.
+    slots: Vec<Option<usize>>,
+    names: &'h [Option<String>],
 }
 
 impl<'h> Captures<'h> {
     /// Group `i` (0 is the whole match), when it took part in the match.
     pub fn get(&self, i: usize) -> Option<Match<'h>> {
-        let (start, end) = match &self.raw {
-            Some(raw) => {
-                let s = raw.get_group(i)?;
-                (s.start, s.end)
-            }
-            None if i == 0 => self.whole,
-            None => return None,
-        };
+        let start = (*self.slots.get(i * 2)?)?;
+        let end = (*self.slots.get(i * 2 + 1)?)?;
         Some(Match {
             haystack: self.haystack,
             start,
@@ -267,12 +186,8 @@ impl<'h> Captures<'h> {
 
     /// The group called `name`, when it exists and took part in the match.
     pub fn name(&self, name: &str) -> Option<Match<'h>> {
-        let s = self.raw.as_ref()?.get_group_by_name(name)?;
-        Some(Match {
-            haystack: self.haystack,
-            start: s.start,
-            end: s.end,
-        })
+        let i = self.names.iter().position(|n| n.as_deref() == Some(name))?;
+        self.get(i)
     }
 }
 
@@ -287,64 +202,70 @@ impl Regex {
         &self.pattern
     }
 
-    /// The PikeVM, made from the forward NFA on first use; `None` only if that failed (it
-    /// cannot for an NFA that compiled, but a miss beats a panic).
-    fn pike(&self) -> Option<&Pike> {
-        self.pike
-            .get_or_init(|| {
-                let vm = PikeVM::new_from_nfa(self.nfa.clone()).ok()?;
-                let for_cache = vm.clone();
-                let cache_fn: CacheFn<thompson::pikevm::Cache> =
-                    Box::new(move || for_cache.create_cache());
-                Some(Pike {
-                    vm,
-                    cache: Pool::new(cache_fn),
-                })
-            })
-            .as_ref()
+    fn lock(&self) -> MutexGuard<'_, Option<Cache>> {
+        // A panic elsewhere while the lock was held leaves a cache that is still consistent
+        // (every write to it is complete before the next can start).
+        let mut guard = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            *guard = Some(Cache {
+                forward: self.forward.cache(self.capacity),
+                reverse: self.reverse.cache(self.capacity),
+                groups: backtrack::Cache::default(),
+            });
+        }
+        guard
     }
 
-    /// Leftmost-first match in `input`'s span: the lazy DFAs, or the PikeVM if they report an
-    /// error (see the module note: they should not).
-    fn search(&self, input: &Input<'_>) -> Option<regex_automata::Match> {
-        let found = {
-            let mut cache = self.cache.get();
-            self.hybrid.try_search(&mut cache, input)
-        };
-        match found {
-            Ok(m) => m,
-            Err(e) => self.fallback(input, e),
+    /// The leftmost-first match starting at or after `start`, as (start, end); an empty match
+    /// inside a UTF-8 sequence is skipped, as `regex` does.
+    fn search(&self, haystack: &str, mut start: usize) -> Option<(usize, usize)> {
+        let hay = haystack.as_bytes();
+        let mut guard = self.lock();
+        let c = guard.as_mut()?;
+        loop {
+            let end = self
+                .forward
+                .find_end(&mut c.forward, hay, start, self.anchored, false)?;
+            let begin = self.reverse.find_start(&mut c.reverse, hay, start, end);
+            debug_assert!(begin.is_some(), "{:?} on {haystack:?}", self.pattern);
+            let begin = begin?;
+            if begin == end && !haystack.is_char_boundary(end) {
+                start = end + 1;
+                if start > hay.len() {
+                    return None;
+                }
+                continue;
+            }
+            return Some((begin, end));
         }
     }
 
-    #[cold]
-    fn fallback(&self, input: &Input<'_>, _why: MatchError) -> Option<regex_automata::Match> {
-        let pike = self.pike()?;
-        let mut cache = pike.cache.get();
-        pike.vm.find(&mut cache, input.clone())
-    }
-
-    /// Whether the pattern matches anywhere in `haystack` (forward DFA only, stops at the first
-    /// match state, as `regex` does).
+    /// Whether the pattern matches anywhere in `haystack` (forward DFA only, stopping at the
+    /// first match it sees).
     pub fn is_match(&self, haystack: &str) -> bool {
-        let input = Input::new(haystack).earliest(true);
-        let found = {
-            let mut cache = self.cache.get();
-            let (fwd, _) = cache.as_parts_mut();
-            self.hybrid.forward().try_search_fwd(fwd, &input)
+        let end = {
+            let mut guard = self.lock();
+            let Some(c) = guard.as_mut() else {
+                return false;
+            };
+            self.forward
+                .find_end(&mut c.forward, haystack.as_bytes(), 0, self.anchored, true)
         };
-        match found {
-            Ok(m) => m.is_some(),
-            Err(e) => self.fallback(&input, e).is_some(),
+        match end {
+            None => false,
+            Some(e) if haystack.is_char_boundary(e) => true,
+            // Only an empty match can end inside a character, and `regex` reports none there:
+            // the full search skips it and says whether another match exists.
+            Some(_) => self.search(haystack, 0).is_some(),
         }
     }
 
     /// The leftmost-first match in `haystack`.
     pub fn find<'h>(&self, haystack: &'h str) -> Option<Match<'h>> {
-        self.search(&Input::new(haystack)).map(|m| Match {
+        self.search(haystack, 0).map(|(start, end)| Match {
             haystack,
-            start: m.start(),
-            end: m.end(),
+            start,
+            end,
         })
     }
 
@@ -353,52 +274,47 @@ impl Regex {
         Matches {
             re: self,
             haystack,
-            it: Searcher::new(Input::new(haystack)),
+            at: 0,
+            last_end: None,
         }
     }
 
-    /// The names of the capture groups, group 0 first (`None` for unnamed groups). A pattern
-    /// without any named group reports group 0 only: nothing here reads unnamed groups.
+    /// The names of the capture groups, group 0 first (`None` for unnamed groups).
     pub fn capture_names(&self) -> impl Iterator<Item = Option<&str>> + '_ {
-        self.names
-            .get()
-            .map(|v| v.as_slice())
-            .unwrap_or(&[])
-            .iter()
-            .map(|n| n.as_deref())
+        self.names.iter().map(|n| n.as_deref())
     }
 
     /// The first match starting the search at byte `start` (the text before it still decides
     /// `\b` and `^`), with its groups, as `regex::Regex::captures_at`.
-    pub fn captures_at<'h>(&self, haystack: &'h str, start: usize) -> Option<Captures<'h>> {
-        let m = self.search(&Input::new(haystack).range(start..))?;
-        let whole = (m.start(), m.end());
-        if self.names.get().is_some_and(|n| n.len() <= 1) {
-            return Some(Captures {
-                haystack,
-                raw: None,
-                whole,
+    pub fn captures_at<'h>(&'h self, haystack: &'h str, start: usize) -> Option<Captures<'h>> {
+        let (begin, end) = self.search(haystack, start)?;
+        let mut slots = vec![Some(begin), Some(end)];
+        if self.names.len() > 1 {
+            // Groups: the backtracker, anchored on the span found. The whole haystack stays
+            // visible, so assertions at the span's edges read the same characters.
+            let mut guard = self.lock();
+            let found = guard.as_mut().and_then(|c| {
+                backtrack::captures(
+                    &self.forward.nfa,
+                    &mut c.groups,
+                    haystack.as_bytes(),
+                    begin,
+                    end,
+                    self.names.len(),
+                )
             });
+            debug_assert_eq!(
+                found.as_ref().map(|s| (s[0], s[1])),
+                Some((Some(begin), Some(end)))
+            );
+            if let Some(found) = found {
+                slots = found;
+            }
         }
-        // Groups: the PikeVM, anchored on the span the DFA found. The whole haystack stays
-        // visible, so look-around at the span's edges reads the same characters.
-        let raw = self.pike().and_then(|pike| {
-            let mut cache = pike.cache.get();
-            let mut caps = pike.vm.create_captures();
-            let input = Input::new(haystack)
-                .range(m.start()..m.end())
-                .anchored(Anchored::Yes);
-            pike.vm.search(&mut cache, &input, &mut caps);
-            caps.get_match().is_some().then_some(caps)
-        });
-        debug_assert!(raw
-            .as_ref()
-            .map_or(true, |c| c.get_group(0).map(|s| (s.start, s.end))
-                == Some(whole)));
         Some(Captures {
             haystack,
-            raw,
-            whole,
+            slots,
+            names: &self.names,
         })
     }
 }
@@ -407,19 +323,38 @@ impl Regex {
 pub struct Matches<'r, 'h> {
     re: &'r Regex,
     haystack: &'h str,
-    it: Searcher<'h>,
+    at: usize,
+    last_end: Option<usize>,
 }
 
 impl<'h> Iterator for Matches<'_, 'h> {
     type Item = Match<'h>;
 
     fn next(&mut self) -> Option<Match<'h>> {
-        let re = self.re;
-        let m = self.it.advance(|input| Ok(re.search(input)))?;
+        if self.at > self.haystack.len() {
+            return None;
+        }
+        let mut found = self.re.search(self.haystack, self.at);
+        // No empty match right where the previous match ended: try one byte further.
+        if let Some((s, e)) = found {
+            if s == e && Some(e) == self.last_end {
+                found = if e < self.haystack.len() {
+                    self.re.search(self.haystack, e + 1)
+                } else {
+                    None
+                };
+            }
+        }
+        let Some((start, end)) = found else {
+            self.at = self.haystack.len() + 1;
+            return None;
+        };
+        self.at = end;
+        self.last_end = Some(end);
         Some(Match {
             haystack: self.haystack,
-            start: m.start(),
-            end: m.end(),
+            start,
+            end,
         })
     }
 }
@@ -530,21 +465,18 @@ mod tests {
     }
 
     #[test]
-    fn giving_up_falls_back_to_the_pikevm() {
-        let mut b = RegexBuilder::new(r"(?-u:\b)[a-z]+ (?P<m>[a-z]+)(?-u:\b)");
-        b.give_up = true;
-        let re = b.build().unwrap();
-        let normal = Regex::new(r"(?-u:\b)[a-z]+ (?P<m>[a-z]+)(?-u:\b)").unwrap();
+    fn a_tiny_dfa_cache_gives_the_same_answers() {
+        let pattern = r"(?-u:\b)[a-z]+ (?P<m>[a-z]+)(?-u:\b)";
+        let mut b = RegexBuilder::new(pattern);
+        b.dfa_size_limit(1);
+        let tiny = b.build().unwrap();
+        let normal = Regex::new(pattern).unwrap();
         let text = "éé five signs — you have adhd ".repeat(20);
-        // The lazy DFA with no cache really does give up.
-        let mut cache = re.hybrid.create_cache();
-        assert!(re
-            .hybrid
-            .try_search(&mut cache, &Input::new(&text))
-            .is_err());
-        assert_eq!(spans(&re, &text), spans(&normal, &text));
-        assert!(re.is_match(&text));
-        assert!(!spans(&re, &text).is_empty());
+        assert_eq!(spans(&tiny, &text), spans(&normal, &text));
+        assert!(tiny.is_match(&text));
+        assert!(!spans(&tiny, &text).is_empty());
+        let cache = tiny.lock();
+        assert!(cache.as_ref().unwrap().forward.clears > 0);
     }
 
     #[test]
@@ -554,5 +486,113 @@ mod tests {
         b.size_limit(1000);
         let e = b.build().unwrap_err();
         assert!(!e.to_string().is_empty());
+    }
+
+    /// Random patterns in the rules' dialect over a small alphabet (so that matches, overlaps,
+    /// lazy and greedy choices and empty matches are common), on random texts with multi-byte
+    /// characters: every match, every `m` group and `is_match` as `regex` (the oracle) has them.
+    #[cfg(not(target_arch = "wasm32"))]
+    mod against_regex {
+        use super::spans;
+        use proptest::prelude::*;
+
+        fn atom() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("a".to_string()),
+                Just("b".to_string()),
+                Just(" ".to_string()),
+                Just("é".to_string()),
+                Just("[ab]".to_string()),
+                Just("[^a ]".to_string()),
+                Just("[a-cé]".to_string()),
+                Just("[\\t\\n\\x0B\\x0C\\r ]".to_string()),
+                Just("[0-9A-Za-z_]".to_string()),
+                Just("(?-u:\\b)".to_string()),
+                Just("(?-u:\\B)".to_string()),
+                Just("^".to_string()),
+                Just("$".to_string()),
+                Just("(?s:.)".to_string()),
+            ]
+        }
+
+        fn pattern() -> impl Strategy<Value = String> {
+            atom().prop_recursive(4, 24, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 1..4).prop_map(|v| v.concat()),
+                    prop::collection::vec(inner.clone(), 2..4)
+                        .prop_map(|v| format!("(?:{})", v.join("|"))),
+                    (inner.clone(), 0..7usize).prop_map(|(x, q)| {
+                        let op = ["*", "+", "?", "{0,2}", "{1,3}", "{2}", "{1,}"][q];
+                        format!("(?:{x}){op}")
+                    }),
+                    (inner.clone(), 0..4usize).prop_map(|(x, q)| {
+                        let op = ["*?", "+?", "??", "{0,3}?"][q];
+                        format!("(?:{x}){op}")
+                    }),
+                    inner.prop_map(|x| format!("(?P<m>{x})")),
+                ]
+            })
+        }
+
+        fn text() -> impl Strategy<Value = String> {
+            prop::collection::vec(
+                prop_oneof![
+                    Just('a'),
+                    Just('b'),
+                    Just('c'),
+                    Just(' '),
+                    Just('\n'),
+                    Just('é'),
+                    Just('🧠'),
+                    Just('_'),
+                    Just('1'),
+                ],
+                0..14,
+            )
+            .prop_map(|v| v.into_iter().collect())
+        }
+
+        fn oracle(re: &regex::Regex, text: &str) -> super::Spans {
+            let mut out = Vec::new();
+            for m in re.find_iter(text) {
+                let c = re.captures_at(text, m.start()).expect("match again");
+                let w = c.get(0).expect("group 0");
+                assert_eq!((w.start(), w.end()), (m.start(), m.end()));
+                out.push((
+                    (m.start(), m.end()),
+                    c.name("m").map(|g| (g.start(), g.end())),
+                ));
+            }
+            out
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn same_matches_as_regex(pattern in pattern(), texts in prop::collection::vec(text(), 1..6)) {
+                let Ok(want) = regex::Regex::new(&pattern) else {
+                    // Only a duplicate group name makes the generator's patterns invalid.
+                    prop_assert!(super::Regex::new(&pattern).is_err(), "{}", pattern);
+                    return Ok(());
+                };
+                let ours = super::Regex::new(&pattern).expect("ours compiles");
+                for t in &texts {
+                    prop_assert_eq!(spans(&ours, t), oracle(&want, t), "{} on {:?}", pattern, t);
+                    // Against `find`, not `regex`'s `is_match`: that one can miss a match when
+                    // an empty match inside a character comes first (`(?:é|(?-u:\B))` on "aé_":
+                    // `is_match` false, `find` "é").
+                    prop_assert_eq!(ours.is_match(t), want.find(t).is_some(), "{} on {:?}", pattern, t);
+                    for at in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+                        let a = ours.captures_at(t, at).map(|c| {
+                            (c.get(0).map(|m| m.range()), c.name("m").map(|m| m.range()))
+                        });
+                        let b = want.captures_at(t, at).map(|c| {
+                            (c.get(0).map(|m| m.range()), c.name("m").map(|m| m.range()))
+                        });
+                        prop_assert_eq!(a, b, "{} on {:?} at {}", pattern, t, at);
+                    }
+                }
+            }
+        }
     }
 }
