@@ -247,26 +247,24 @@ impl Iterator for Overlapping<'_> {
     fn next(&mut self) -> Option<LiteralMatch> {
         let lit = self.lit;
         if self.left == 0 {
-            let haystack = self.haystack;
+            // The scan runs on locals (the table, the state, a byte iterator); the state is
+            // stored back only when it stops.
+            let trans = lit.trans.as_slice();
+            let classes = &lit.classes;
+            let limit = lit.match_limit;
             let mut sid = self.sid;
-            let mut pos = self.pos;
-            // The scan runs on locals; the state is stored back only when it stops.
-            loop {
-                if pos >= haystack.len() {
-                    self.pos = pos;
-                    self.sid = sid;
-                    return None;
-                }
-                let b = haystack[pos];
-                pos += 1;
-                sid = lit.trans[(sid + lit.classes[b as usize] as u32) as usize];
-                if sid < lit.match_limit {
-                    break;
-                }
-            }
-            self.pos = pos;
+            let rest = &self.haystack[self.pos..];
+            let found = rest.iter().position(|&b| {
+                sid = trans[(sid + classes[b as usize] as u32) as usize];
+                sid < limit
+            });
             self.sid = sid;
-            let at = lit.trans[(sid + lit.stride - 1) as usize] as usize;
+            let Some(i) = found else {
+                self.pos = self.haystack.len();
+                return None;
+            };
+            self.pos += i + 1;
+            let at = trans[(sid + lit.stride - 1) as usize] as usize;
             self.left = lit.outputs[at];
             self.next_out = at + 1;
         }
