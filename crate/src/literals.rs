@@ -254,10 +254,33 @@ impl Iterator for Overlapping<'_> {
             let limit = lit.match_limit;
             let mut sid = self.sid;
             let rest = &self.haystack[self.pos..];
-            let found = rest.iter().position(|&b| {
-                sid = trans[(sid + classes[b as usize] as u32) as usize];
-                sid < limit
-            });
+            let step = |sid: u32, b: u8| trans[(sid + classes[b as usize] as u32) as usize];
+            // Two bytes a round (half the loop's own work), then the odd one.
+            let mut found = None;
+            let mut pairs = rest.chunks_exact(2);
+            let mut i = 0;
+            for pair in pairs.by_ref() {
+                let first = step(sid, pair[0]);
+                if first < limit {
+                    sid = first;
+                    found = Some(i);
+                    break;
+                }
+                sid = step(first, pair[1]);
+                if sid < limit {
+                    found = Some(i + 1);
+                    break;
+                }
+                i += 2;
+            }
+            if found.is_none() {
+                if let [b] = pairs.remainder() {
+                    sid = step(sid, *b);
+                    if sid < limit {
+                        found = Some(i);
+                    }
+                }
+            }
             self.sid = sid;
             let Some(i) = found else {
                 self.pos = self.haystack.len();
