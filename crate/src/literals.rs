@@ -33,6 +33,104 @@ pub struct Literals {
     outputs: Vec<u32>,
     /// Per pattern, its length in bytes (a match's start is its end minus this).
     lens: Vec<u32>,
+    /// How to skip, eight bytes at a time, text that keeps the start state where it is, when few
+    /// bytes can leave it (see [`Skip`]).
+    skip: Option<Skip>,
+}
+
+/// The bytes that can leave the start state, as at most two ranges of ASCII values, tested eight
+/// bytes at a time. Worth it only when those bytes are rare in text: the cased text's anchors
+/// start with a capital or with `c`/`d` (90 % of its bytes find the automaton in its start
+/// state, 82 % leave it there), the folded text's with almost any letter (14 %), so an automaton
+/// gets one only when no byte above 0x7F and at most 32 ASCII values leave its start state.
+#[derive(Clone, Copy)]
+struct Skip {
+    /// Per range `lo..=hi`, `128 - lo` in every byte: adding it to a byte's low seven bits sets
+    /// the byte's top bit when the byte is at least `lo`. An unused range has 0 (never).
+    at_least: [u64; 2],
+    /// Per range, `127 - hi` in every byte: the sum's top bit is set when the byte is above `hi`.
+    above: [u64; 2],
+}
+
+/// 0x01 in every byte of a word.
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+/// The top bit of every byte of a word.
+const TOPS: u64 = ONES * 0x80;
+
+impl Skip {
+    /// The skip for a start state that `leaves` (per byte value) can leave, if one is worth it.
+    fn new(leaves: &[bool; 256]) -> Option<Skip> {
+        if leaves[128..].iter().any(|&l| l) {
+            return None;
+        }
+        // Runs of ASCII values that leave, then the closest neighbours merged until two are
+        // left (a wider range only stops the skip at a byte the automaton then reads itself).
+        let mut runs: Vec<(u8, u8)> = Vec::new();
+        for b in 0..128u8 {
+            if leaves[b as usize] {
+                match runs.last_mut() {
+                    Some((_, hi)) if *hi + 1 == b => *hi = b,
+                    _ => runs.push((b, b)),
+                }
+            }
+        }
+        while runs.len() > 2 {
+            let i = (1..runs.len())
+                .min_by_key(|&i| runs[i].0 - runs[i - 1].1)
+                .unwrap_or(1);
+            runs[i - 1].1 = runs[i].1;
+            runs.remove(i);
+        }
+        let covered: u32 = runs.iter().map(|&(lo, hi)| u32::from(hi - lo) + 1).sum();
+        if covered > 32 {
+            return None;
+        }
+        let mut skip = Skip {
+            at_least: [0; 2],
+            above: [0; 2],
+        };
+        for (i, &(lo, hi)) in runs.iter().enumerate() {
+            skip.at_least[i] = ONES * u64::from(128 - lo);
+            skip.above[i] = ONES * u64::from(127 - hi);
+        }
+        Some(skip)
+    }
+
+    /// The top bit of each byte of `x` (eight text bytes, the first lowest) that is in a range:
+    /// for an ASCII byte `b`, `(b + 128 - lo)` reaches 128 when `b >= lo` and `(b + 127 - hi)`
+    /// stays below 128 when `b <= hi`; no sum carries into the next byte; other bytes never hit.
+    #[inline]
+    fn hits(&self, x: u64) -> u64 {
+        let low = x & !TOPS;
+        let mut hit = 0;
+        for i in 0..2 {
+            hit |= low.wrapping_add(self.at_least[i]) & !low.wrapping_add(self.above[i]);
+        }
+        hit & !x & TOPS
+    }
+
+    /// The first position from `pos` whose byte may leave the start state, or the text's end.
+    #[inline]
+    fn next(&self, haystack: &[u8], pos: usize) -> usize {
+        let rest = &haystack[pos..];
+        let mut words = rest.chunks_exact(8);
+        let mut at = pos;
+        for w in words.by_ref() {
+            let x = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            let hit = self.hits(x);
+            if hit != 0 {
+                return at + (hit.trailing_zeros() / 8) as usize;
+            }
+            at += 8;
+        }
+        for &b in words.remainder() {
+            if self.hits(u64::from(b)) != 0 {
+                return at;
+            }
+            at += 1;
+        }
+        at
+    }
 }
 
 /// One match: pattern `pattern` (its index in the list given to [`Literals::new`]) occupies
@@ -191,6 +289,10 @@ impl Literals {
             .iter()
             .filter(|&&s| out_at[s as usize] != u32::MAX)
             .count();
+        let mut leaves = [false; 256];
+        for (b, l) in leaves.iter_mut().enumerate() {
+            *l = trans[classes[b] as usize] != 0;
+        }
         let mut table = vec![0u32; states * stride];
         for s in 0..states {
             let row = new_index[s] as usize * stride;
@@ -209,6 +311,7 @@ impl Literals {
             start: new_index[0] * stride as u32,
             outputs,
             lens,
+            skip: Skip::new(&leaves),
         }
     }
 
@@ -241,6 +344,93 @@ pub struct Overlapping<'a> {
     left: u32,
 }
 
+impl Overlapping<'_> {
+    /// Runs the automaton from `self.pos` to the next match state: true when there is one (then
+    /// `self.pos` is just past the byte that reached it), false at the end of the text.
+    #[inline]
+    fn advance(&mut self) -> bool {
+        let lit = self.lit;
+        if let Some(skip) = lit.skip {
+            return self.advance_skipping(skip);
+        }
+        // The scan runs on locals (the table, the state, the bytes); the state is stored back
+        // only when it stops.
+        let trans = lit.trans.as_slice();
+        let classes = &lit.classes;
+        let limit = lit.match_limit;
+        let step = |sid: u32, b: u8| trans[(sid + classes[b as usize] as u32) as usize];
+        let mut sid = self.sid;
+        let rest = &self.haystack[self.pos..];
+        // Two bytes a round (half the loop's own work), then the odd one.
+        let mut found = None;
+        let mut pairs = rest.chunks_exact(2);
+        let mut i = 0;
+        for pair in pairs.by_ref() {
+            let first = step(sid, pair[0]);
+            if first < limit {
+                sid = first;
+                found = Some(i);
+                break;
+            }
+            sid = step(first, pair[1]);
+            if sid < limit {
+                found = Some(i + 1);
+                break;
+            }
+            i += 2;
+        }
+        if found.is_none() {
+            if let [b] = pairs.remainder() {
+                sid = step(sid, *b);
+                if sid < limit {
+                    found = Some(i);
+                }
+            }
+        }
+        self.sid = sid;
+        match found {
+            Some(i) => {
+                self.pos += i + 1;
+                true
+            }
+            None => {
+                self.pos = self.haystack.len();
+                false
+            }
+        }
+    }
+
+    /// [`Overlapping::advance`] for an automaton with a [`Skip`]: a byte at a time, but text
+    /// that leaves the start state where it is is skipped eight bytes at a time. Its own
+    /// function, so that the other loop keeps its registers.
+    #[inline(never)]
+    fn advance_skipping(&mut self, skip: Skip) -> bool {
+        let lit = self.lit;
+        let trans = lit.trans.as_slice();
+        let classes = &lit.classes;
+        let limit = lit.match_limit;
+        let haystack = self.haystack;
+        let mut sid = self.sid;
+        let mut pos = self.pos;
+        let found = loop {
+            if sid == lit.start {
+                pos = skip.next(haystack, pos);
+            }
+            let Some(&b) = haystack.get(pos) else {
+                break false;
+            };
+            pos += 1;
+            sid = trans[(sid + classes[b as usize] as u32) as usize];
+            if sid < limit {
+                break true;
+            }
+        };
+        self.sid = sid;
+        self.pos = pos;
+        found
+    }
+}
+
 impl Iterator for Overlapping<'_> {
     type Item = LiteralMatch;
 
@@ -248,47 +438,10 @@ impl Iterator for Overlapping<'_> {
     fn next(&mut self) -> Option<LiteralMatch> {
         let lit = self.lit;
         if self.left == 0 {
-            // The scan runs on locals (the table, the state, a byte iterator); the state is
-            // stored back only when it stops.
-            let trans = lit.trans.as_slice();
-            let classes = &lit.classes;
-            let limit = lit.match_limit;
-            let mut sid = self.sid;
-            let rest = &self.haystack[self.pos..];
-            let step = |sid: u32, b: u8| trans[(sid + classes[b as usize] as u32) as usize];
-            // Two bytes a round (half the loop's own work), then the odd one.
-            let mut found = None;
-            let mut pairs = rest.chunks_exact(2);
-            let mut i = 0;
-            for pair in pairs.by_ref() {
-                let first = step(sid, pair[0]);
-                if first < limit {
-                    sid = first;
-                    found = Some(i);
-                    break;
-                }
-                sid = step(first, pair[1]);
-                if sid < limit {
-                    found = Some(i + 1);
-                    break;
-                }
-                i += 2;
-            }
-            if found.is_none() {
-                if let [b] = pairs.remainder() {
-                    sid = step(sid, *b);
-                    if sid < limit {
-                        found = Some(i);
-                    }
-                }
-            }
-            self.sid = sid;
-            let Some(i) = found else {
-                self.pos = self.haystack.len();
+            if !self.advance() {
                 return None;
-            };
-            self.pos += i + 1;
-            let at = trans[(sid + lit.stride - 1) as usize] as usize;
+            }
+            let at = lit.trans[(self.sid + lit.stride - 1) as usize] as usize;
             self.left = lit.outputs[at];
             self.next_out = at + 1;
         }
@@ -424,6 +577,85 @@ mod tests {
         assert_eq!(got, oracle(pats, b"abab"));
     }
 
+    /// Whether byte `b` is one [`Skip::hits`] flags, read from the lane it is put in.
+    fn flagged(skip: &Skip, b: u8) -> bool {
+        skip.hits(u64::from(b)) != 0
+    }
+
+    #[test]
+    fn the_word_test_flags_exactly_its_ranges_in_every_lane() {
+        let mut leaves = [false; 256];
+        for b in (b'A'..=b'Z').chain([b'c', b'd']) {
+            leaves[b as usize] = true;
+        }
+        let skip = Skip::new(&leaves).expect("capitals and c, d: two ranges, 28 values");
+        for b in 0..=255u8 {
+            assert_eq!(flagged(&skip, b), leaves[b as usize], "{b:#x}");
+        }
+        // Every byte value in every lane, next to neighbours that hit and that do not (a carry
+        // between lanes would show as a wrong bit).
+        let fillers = [b'a', b'Z', 0x00, 0x7F, 0x80, 0xFF, b'c', b'e'];
+        for lane in 0..8 {
+            for b in 0..=255u8 {
+                for f in fillers {
+                    let mut bytes = [f; 8];
+                    bytes[(lane + 3) % 8] = fillers[lane];
+                    bytes[lane] = b;
+                    let want = bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, &x)| leaves[x as usize])
+                        .fold(0u64, |m, (i, _)| m | 0x80 << (8 * i));
+                    assert_eq!(skip.hits(u64::from_le_bytes(bytes)), want, "{bytes:?}");
+                }
+            }
+        }
+        // The next position that may leave, from any start, against the obvious scan.
+        let text = b"hello there, Doctor Who: use code ABC now, or a coupon? zzzzzzzzzzzzzzzzzzzzQ";
+        for from in 0..=text.len() {
+            let want = (from..text.len())
+                .find(|&i| leaves[text[i] as usize])
+                .unwrap_or(text.len());
+            assert_eq!(skip.next(text, from), want, "{from}");
+        }
+    }
+
+    #[test]
+    fn a_skip_only_when_few_ascii_bytes_leave_the_start_state() {
+        let set = |bytes: &[u8]| {
+            let mut leaves = [false; 256];
+            for &b in bytes {
+                leaves[b as usize] = true;
+            }
+            leaves
+        };
+        // Scattered values merge into two ranges, a superset: the skip stops at the gaps too.
+        let skip = Skip::new(&set(b"ACEx")).expect("A..E and x: 6 values");
+        assert!(flagged(&skip, b'B') && flagged(&skip, b'x') && !flagged(&skip, b'a'));
+        assert!(Skip::new(&set(b"abcdefghijklmnopqrstuvwxyz#0123456789")).is_none());
+        assert!(Skip::new(&set(&[b'A', 0xC3])).is_none());
+        assert!(Skip::new(&set(b"")).is_some());
+        // Both loops (with and without a skip) give the oracle's answer on the same text.
+        let text = "Use CODE heal20, Dr. Smith, PhD; cupom e código; ADHD or adhd? ".repeat(3);
+        for pats in [
+            &[b"CODE" as &[u8], b"Dr", b"PhD", b"cupom", b"ADHD"][..],
+            &[b"code" as &[u8], b"dr", b"phd", b"adhd", b"e"][..],
+            &["código".as_bytes(), b"C" as &[u8], b"D"][..],
+        ] {
+            check(pats, text.as_bytes());
+        }
+        assert!(Literals::new(&[b"CODE", b"Dr"]).skip.is_some());
+        assert!(Literals::new(&[b"code", b"adhd", b"e", b"#"])
+            .skip
+            .is_some());
+        assert!(Literals::new(&[b"code", b"adhd", b"e", b"x", b"#", b"1"])
+            .skip
+            .is_none());
+        assert!(Literals::new(&["código".as_bytes(), "é".as_bytes()])
+            .skip
+            .is_none());
+    }
+
     /// Bytes from a small alphabet (so patterns overlap and repeat), with a few non-ASCII ones.
     fn small_bytes(max: usize) -> impl Strategy<Value = Vec<u8>> {
         prop::collection::vec(
@@ -453,6 +685,18 @@ mod tests {
             hay in "[a-fé \u{0}-\u{2}]{0,80}",
         ) {
             let pats: Vec<&[u8]> = pats.iter().map(|p| p.as_bytes()).collect();
+            prop_assert_eq!(ours(&pats, hay.as_bytes()), oracle(&pats, hay.as_bytes()));
+        }
+
+        /// Sets whose patterns start with few byte values (capitals, `c`, `d`), as the cased
+        /// text's anchors do: the automaton skips text, long runs of it.
+        #[test]
+        fn sets_that_skip_agree_with_aho_corasick(
+            pats in prop::collection::vec("[A-Dcd][A-Da-e.]{0,4}", 1..20),
+            hay in "[A-Ea-f .é]{0,200}",
+        ) {
+            let pats: Vec<&[u8]> = pats.iter().map(|p| p.as_bytes()).collect();
+            prop_assert!(Literals::new(&pats).skip.is_some());
             prop_assert_eq!(ours(&pats, hay.as_bytes()), oracle(&pats, hay.as_bytes()));
         }
     }
