@@ -231,26 +231,25 @@ impl Literals {
         // Per state, where its list starts in `outputs` (u32::MAX: no matches).
         let mut out_at: Vec<u32> = vec![u32::MAX; states];
         let mut outputs: Vec<u32> = Vec::new();
+        // The start state: its missing edges stay at 0 (itself), its children fail to it, and
+        // it has no matches (no pattern is empty).
         order.push(0);
-        let mut i = 0;
+        order.extend(trans[..width].iter().copied().filter(|&t| t != 0));
+        // The failure state's row, copied out so that the state's own row can be written.
+        let mut fail_row = vec![0u32; width];
+        let mut i = 1;
         while i < order.len() {
             let s = order[i] as usize;
             i += 1;
             let f = fail[s] as usize;
-            for c in 0..width {
-                let at = s * stride + c;
-                let child = trans[at];
-                if s == 0 {
-                    if child != 0 {
-                        order.push(child);
-                    }
-                    continue;
-                }
-                if child == 0 {
-                    trans[at] = trans[f * stride + c];
+            fail_row.copy_from_slice(&trans[f * stride..f * stride + width]);
+            let row = &mut trans[s * stride..s * stride + width];
+            for (next, &via_fail) in row.iter_mut().zip(&fail_row) {
+                if *next == 0 {
+                    *next = via_fail;
                 } else {
-                    fail[child as usize] = trans[f * stride + c];
-                    order.push(child);
+                    fail[*next as usize] = via_fail;
+                    order.push(*next);
                 }
             }
             // Matches.
@@ -294,13 +293,13 @@ impl Literals {
             *l = trans[classes[b] as usize] != 0;
         }
         let mut table = vec![0u32; states * stride];
-        for s in 0..states {
-            let row = new_index[s] as usize * stride;
-            for c in 0..width {
-                table[row + c] = new_index[trans[s * stride + c] as usize] * stride as u32;
+        for (s, old) in trans.chunks_exact(stride).enumerate() {
+            let row = &mut table[new_index[s] as usize * stride..][..stride];
+            for (new, &t) in row.iter_mut().zip(&old[..width]) {
+                *new = new_index[t as usize] * stride as u32;
             }
             if out_at[s] != u32::MAX {
-                table[row + width] = out_at[s];
+                row[width] = out_at[s];
             }
         }
         Literals {
