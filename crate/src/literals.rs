@@ -63,33 +63,40 @@ impl Skip {
         if leaves[128..].iter().any(|&l| l) {
             return None;
         }
-        // Runs of ASCII values that leave, then the closest neighbours merged until two are
-        // left (a wider range only stops the skip at a byte the automaton then reads itself).
-        let mut runs: Vec<(u8, u8)> = Vec::new();
+        // The ASCII values that leave, as two ranges split at the widest gap between two of
+        // them (a wider range only stops the skip at a byte the automaton then reads itself).
+        let mut first = None;
+        let mut last = 0u8;
+        let mut gap = (0u8, 0u8);
         for b in 0..128u8 {
             if leaves[b as usize] {
-                match runs.last_mut() {
-                    Some((_, hi)) if *hi + 1 == b => *hi = b,
-                    _ => runs.push((b, b)),
+                if first.is_none() {
+                    first = Some(b);
+                } else if b - last > gap.1 - gap.0 {
+                    gap = (last, b);
                 }
+                last = b;
             }
-        }
-        while runs.len() > 2 {
-            let i = (1..runs.len())
-                .min_by_key(|&i| runs[i].0 - runs[i - 1].1)
-                .unwrap_or(1);
-            runs[i - 1].1 = runs[i].1;
-            runs.remove(i);
-        }
-        let covered: u32 = runs.iter().map(|&(lo, hi)| u32::from(hi - lo) + 1).sum();
-        if covered > 32 {
-            return None;
         }
         let mut skip = Skip {
             at_least: [0; 2],
             above: [0; 2],
         };
-        for (i, &(lo, hi)) in runs.iter().enumerate() {
+        let Some(lo) = first else {
+            return Some(skip);
+        };
+        // One range when no value is missing between the first and the last (the second is
+        // then the same one again).
+        let ranges = if gap.1 - gap.0 > 1 {
+            [(lo, gap.0), (gap.1, last)]
+        } else {
+            [(lo, last); 2]
+        };
+        let covered = u32::from(last - lo) + 1 - u32::from(gap.1 - gap.0).saturating_sub(1);
+        if covered > 32 {
+            return None;
+        }
+        for (i, &(lo, hi)) in ranges.iter().enumerate() {
             skip.at_least[i] = ONES * u64::from(128 - lo);
             skip.above[i] = ONES * u64::from(127 - hi);
         }
@@ -633,6 +640,10 @@ mod tests {
         assert!(flagged(&skip, b'B') && flagged(&skip, b'x') && !flagged(&skip, b'a'));
         assert!(Skip::new(&set(b"abcdefghijklmnopqrstuvwxyz#0123456789")).is_none());
         assert!(Skip::new(&set(&[b'A', 0xC3])).is_none());
+        let capitals_and: Vec<u8> = (b'A'..=b'Z').chain(b'a'..=b'f').collect();
+        assert!(Skip::new(&set(&capitals_and)).is_some(), "32 values");
+        let with_g: Vec<u8> = capitals_and.iter().copied().chain([b'g']).collect();
+        assert!(Skip::new(&set(&with_g)).is_none(), "33 values");
         assert!(Skip::new(&set(b"")).is_some());
         // Both loops (with and without a skip) give the oracle's answer on the same text.
         let text = "Use CODE heal20, Dr. Smith, PhD; cupom e código; ADHD or adhd? ".repeat(3);
