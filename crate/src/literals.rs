@@ -4,8 +4,8 @@
 //! Why our own and not the `aho-corasick` crate: the engine needs one thing from it (standard,
 //! case-sensitive, overlapping matches through a full DFA), and the crate's generality (three
 //! automaton kinds, leftmost semantics, prefilters, streams, its builders' and errors' formatting)
-//! weighed 72 KB of the optimised `.wasm` (27 KB gzip), and its DFA took 4x the instructions to
-//! build and ~1.6x to search (BENCHMARKS.md). This module is that one thing, built the
+//! weighed 72 KB of the optimised `.wasm` (27 KB gzip), and its DFA took ~6x the instructions
+//! to build and ~1.8x to search (BENCHMARKS.md). This module is that one thing, built the
 //! textbook way: a trie with failure links, compiled into a DFA over byte classes, with each
 //! state's matches flattened into one list. It reports exactly what
 //! `aho_corasick::AhoCorasick::find_overlapping_iter` reports under `MatchKind::Standard`, in the
