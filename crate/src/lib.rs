@@ -7,6 +7,7 @@ pub mod analyzer;
 pub mod config;
 pub mod credentials;
 pub mod level;
+pub mod literals;
 pub mod lookup;
 pub mod matcher;
 pub mod normalize;

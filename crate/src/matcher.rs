@@ -36,11 +36,11 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use crate::literals::Literals;
 
 /// The regex engine: [`crate::regex_engine`] (our own parser, NFA and lazy DFA for the rules'
-/// dialect; no `regex` or `regex-automata` in the build), natively and in the `.wasm`. `regex-lite` (no DFA, smaller) under the
-/// `lite-regex` feature: measured 40x slower per post in V8 even with `{condition}` as a
+/// dialect; no `regex` or `regex-automata` in the build), natively and in the `.wasm`.
+/// `regex-lite` (no DFA, smaller) under the `lite-regex` feature: measured 40x slower per post in V8 even with `{condition}` as a
 /// placeholder (its PikeVM steps every live NFA state at every byte, and the rules' big
 /// alternations and bounded gaps keep many alive), so it is not shipped; the feature runs the
 /// whole test suite on it, and `tests/engines.rs` holds both, and `regex` itself, to the same
@@ -703,7 +703,7 @@ fn glued_to_previous(text: &str, at: usize) -> bool {
 
 /// An Aho-Corasick automaton over anchors, with what each anchor leads to.
 struct Automaton {
-    ac: Option<AhoCorasick>,
+    ac: Option<Literals>,
     /// Per automaton pattern: what it leads to.
     targets: Vec<Slot>,
     /// Per automaton pattern: counts for rules only at the start of a word.
@@ -713,19 +713,15 @@ struct Automaton {
 impl Automaton {
     fn build(anchors: Vec<String>, targets: Vec<Slot>) -> Automaton {
         let word_start = anchors.iter().map(|a| needs_word_start(a)).collect();
+        // A full DFA (src/literals.rs): the `aho-corasick` crate's DFA took 12 % fewer
+        // instructions per post than its default contiguous NFA (callgrind), and ours does as
+        // well as that DFA without the crate's code in the `.wasm`.
         let ac = if anchors.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    // A full DFA: 12 % fewer instructions per post than the default contiguous
-                    // NFA on the generated bench corpus (callgrind), for ~3 ms more build time
-                    // with the full rule set and 500 keywords.
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&anchors)
-                    .expect("anchors are plain strings of bounded size"),
-            )
+            Some(Literals::new(
+                &anchors.iter().map(|a| a.as_bytes()).collect::<Vec<_>>(),
+            ))
         };
         Automaton {
             ac,
@@ -776,6 +772,60 @@ impl AnchorSet {
     }
 }
 
+/// The anchors of the two automata (folded and cased text) for the rules `rule_enabled` selects
+/// and the person's keywords, with which shared patterns run and which fields need the cased
+/// text: [`Matcher::new`]'s first half, apart so the tests can build the oracle from the same
+/// anchors.
+fn anchor_sets(
+    rule_enabled: &[bool],
+    keywords: &[Phrase],
+) -> (AnchorSet, AnchorSet, Vec<bool>, u8) {
+    let s = shared();
+    let mut folded = AnchorSet::default();
+    let mut cased = AnchorSet::default();
+    let mut enabled = vec![false; s.patterns.len()];
+    let mut cased_fields = 0u8;
+    for (pi, p) in s.patterns.iter().enumerate() {
+        if !rule_enabled.get(p.rule).copied().unwrap_or(false) {
+            continue;
+        }
+        enabled[pi] = true;
+        let set = match p.info.text {
+            TextKind::Folded => &mut folded,
+            TextKind::Cased => {
+                cased_fields |= p.fields;
+                &mut cased
+            }
+        };
+        // A case-insensitive pattern on the cased text ("Use coDe HEAL20") is found through
+        // every spelling of its anchors: the automaton is case-sensitive (fuzz bug 6).
+        let any_case = p.info.text == TextKind::Cased && has_case_flag(&p.info.regex);
+        for a in &p.info.anchors {
+            let spellings = if any_case {
+                case_spellings(a)
+            } else {
+                vec![a.clone()]
+            };
+            for a in &spellings {
+                let slot = set.slot(a);
+                if slot.patterns.last() != Some(&(pi as u32)) {
+                    slot.patterns.push(pi as u32);
+                }
+            }
+        }
+    }
+    for (ki, k) in keywords.iter().enumerate() {
+        folded.slot(&k.folded).keywords.push(ki as u32);
+    }
+    for a in rules::condition_anchors() {
+        folded.slot(a).condition = true;
+    }
+    for (ti, t) in s.terms.iter().enumerate() {
+        folded.slot(t.prefix).terms.push(ti as u32);
+    }
+    (folded, cased, enabled, cased_fields)
+}
+
 /// The configured matcher: which rules run, plus the person's keywords and ignored phrases.
 /// Immutable once built, `Send + Sync`.
 pub struct Matcher {
@@ -786,7 +836,7 @@ pub struct Matcher {
     /// Fields that have at least one enabled cased pattern (so the cased text is needed).
     cased_fields: u8,
     keywords: Vec<Phrase>,
-    ignored: Option<AhoCorasick>,
+    ignored: Option<Literals>,
     ignored_phrases: Vec<String>,
 }
 
@@ -794,58 +844,13 @@ impl Matcher {
     /// Builds the automata for the rules `rule_enabled` selects (indexed like [`rules::catalog`])
     /// and the given keywords and ignored phrases (already folded).
     pub fn new(rule_enabled: &[bool], keywords: Vec<Phrase>, ignored: Vec<String>) -> Matcher {
-        let s = shared();
-        let mut folded = AnchorSet::default();
-        let mut cased = AnchorSet::default();
-        let mut enabled = vec![false; s.patterns.len()];
-        let mut cased_fields = 0u8;
-        for (pi, p) in s.patterns.iter().enumerate() {
-            if !rule_enabled.get(p.rule).copied().unwrap_or(false) {
-                continue;
-            }
-            enabled[pi] = true;
-            let set = match p.info.text {
-                TextKind::Folded => &mut folded,
-                TextKind::Cased => {
-                    cased_fields |= p.fields;
-                    &mut cased
-                }
-            };
-            // A case-insensitive pattern on the cased text ("Use coDe HEAL20") is found through
-            // every spelling of its anchors: the automaton is case-sensitive (fuzz bug 6).
-            let any_case = p.info.text == TextKind::Cased && has_case_flag(&p.info.regex);
-            for a in &p.info.anchors {
-                let spellings = if any_case {
-                    case_spellings(a)
-                } else {
-                    vec![a.clone()]
-                };
-                for a in &spellings {
-                    let slot = set.slot(a);
-                    if slot.patterns.last() != Some(&(pi as u32)) {
-                        slot.patterns.push(pi as u32);
-                    }
-                }
-            }
-        }
-        for (ki, k) in keywords.iter().enumerate() {
-            folded.slot(&k.folded).keywords.push(ki as u32);
-        }
-        for a in rules::condition_anchors() {
-            folded.slot(a).condition = true;
-        }
-        for (ti, t) in s.terms.iter().enumerate() {
-            folded.slot(t.prefix).terms.push(ti as u32);
-        }
+        let (folded, cased, enabled, cased_fields) = anchor_sets(rule_enabled, &keywords);
         let ignored_ac = if ignored.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build(&ignored)
-                    .expect("ignored phrases are plain strings of bounded size"),
-            )
+            Some(Literals::new(
+                &ignored.iter().map(|a| a.as_bytes()).collect::<Vec<_>>(),
+            ))
         };
         Matcher {
             folded: folded.build(),
@@ -857,7 +862,6 @@ impl Matcher {
             ignored_phrases: ignored,
         }
     }
-
     /// Whether `field` needs its cased text at all under this configuration.
     pub fn needs_cased(&self, field: Field) -> bool {
         self.cased_fields & field_bit(field) != 0
@@ -889,28 +893,27 @@ impl Matcher {
         // Where a `{condition}` term may start (its prefix occurs), for the masked text.
         let mut term_starts: Vec<(usize, u32)> = Vec::new();
         if let Some(ac) = &self.folded.ac {
-            for m in ac.find_overlapping_iter(folded) {
-                let id = m.pattern().as_usize();
+            for m in ac.find_overlapping(folded.as_bytes()) {
+                let id = m.pattern;
                 let slot = &self.folded.targets[id];
-                term_starts.extend(slot.terms.iter().map(|&t| (m.start(), t)));
+                term_starts.extend(slot.terms.iter().map(|&t| (m.start, t)));
                 // A condition term counts wherever it occurs, glued or not: some rules put
                 // `{condition}` after a gap with no `\b` before it ("5 signs haveocd"; fuzz bug 5).
                 condition_seen |= slot.condition;
-                if !(self.folded.word_start[id] && glued_to_previous(folded, m.start())) {
+                if !(self.folded.word_start[id] && glued_to_previous(folded, m.start)) {
                     for &p in &slot.patterns {
                         candidates[p as usize / 64] |= 1 << (p % 64);
                     }
                 }
                 for &k in &slot.keywords {
                     let kw = &self.keywords[k as usize];
-                    if keyword_fields(kw.category) & bit != 0
-                        && whole_word(folded, m.start(), m.end())
+                    if keyword_fields(kw.category) & bit != 0 && whole_word(folded, m.start, m.end)
                     {
                         out.push(Hit {
                             source: Source::Keyword(k as usize),
                             cased: false,
-                            start: m.start(),
-                            end: m.end(),
+                            start: m.start,
+                            end: m.end,
                             needs_company: false,
                         });
                     }
@@ -918,9 +921,9 @@ impl Matcher {
             }
         }
         if let (Some(ac), true) = (&self.cased.ac, !cased.is_empty()) {
-            for m in ac.find_overlapping_iter(cased) {
-                let id = m.pattern().as_usize();
-                if self.cased.word_start[id] && glued_to_previous(cased, m.start()) {
+            for m in ac.find_overlapping(cased.as_bytes()) {
+                let id = m.pattern;
+                if self.cased.word_start[id] && glued_to_previous(cased, m.start) {
                     continue;
                 }
                 for &p in &self.cased.targets[id].patterns {
@@ -984,9 +987,9 @@ impl Matcher {
         let Some(ac) = &self.ignored else {
             return Vec::new();
         };
-        ac.find_overlapping_iter(folded)
-            .filter(|m| whole_word(folded, m.start(), m.end()))
-            .map(|m| (m.start(), m.end()))
+        ac.find_overlapping(folded.as_bytes())
+            .filter(|m| whole_word(folded, m.start, m.end))
+            .map(|m| (m.start, m.end))
             .collect()
     }
 
@@ -1414,12 +1417,12 @@ mod tests {
         ] {
             let ac = matcher.folded.ac.as_ref().unwrap();
             let mut fast: Vec<(usize, u32)> = ac
-                .find_overlapping_iter(text)
+                .find_overlapping(text.as_bytes())
                 .flat_map(|m| {
-                    matcher.folded.targets[m.pattern().as_usize()]
+                    matcher.folded.targets[m.pattern]
                         .terms
                         .iter()
-                        .map(move |&t| (m.start(), t))
+                        .map(move |&t| (m.start, t))
                 })
                 .collect();
             let mut naive = naive_term_starts(text);
@@ -1428,6 +1431,92 @@ mod tests {
             assert_eq!(fast, naive, "{text}");
             assert_eq!(mask_conditions(text, &fast), masked(text));
         }
+    }
+
+    /// Every field of the golden corpus (and of `../shared/corpus/dev.jsonl` when present),
+    /// in both folds.
+    fn corpus_fields() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = Vec::new();
+        for file in ["tests/corpus/golden.jsonl", "../../shared/corpus/dev.jsonl"] {
+            let Ok(lines) = std::fs::read_to_string(dir.join(file)) else {
+                assert!(file.contains("shared"), "{file} is missing");
+                continue;
+            };
+            for line in lines.lines().filter(|l| !l.trim().is_empty()) {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                let mut fields = vec![&v["caption"]];
+                fields.extend(["handle", "name", "bio"].map(|k| &v["author"][k]));
+                fields.extend(v["labels"].as_array().into_iter().flatten());
+                for f in fields.into_iter().filter_map(|f| f.as_str()) {
+                    let (folded, cased) = crate::normalize::Normalized::both(f);
+                    texts.push(folded.text().to_string());
+                    texts.push(cased.text().to_string());
+                }
+            }
+        }
+        assert!(texts.len() > 1000, "{}", texts.len());
+        texts
+    }
+
+    #[test]
+    fn the_real_anchor_sets_match_as_aho_corasick_did_on_the_corpus() {
+        use aho_corasick::{AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+        // Keywords and ignored phrases that overlap the anchors, are prefixes of them or
+        // repeat each other once folded (as a person's list may).
+        let phrases: Vec<String> = [
+            "ADHD",
+            "signs",
+            "signs you have",
+            "my therapist",
+            "ad",
+            "#ad",
+            "trauma",
+            "narcisista",
+            "é",
+            "dr",
+            "toxic",
+            "code",
+            "you",
+        ]
+        .iter()
+        .map(|p| crate::config::fold_phrase(p))
+        .collect();
+        let keywords: Vec<Phrase> = phrases
+            .iter()
+            .map(|p| Phrase {
+                category: Category::Diagnostic,
+                folded: p.clone(),
+            })
+            .collect();
+        let (folded, cased, _, _) = anchor_sets(&vec![true; rules::catalog().len()], &keywords);
+        let texts = corpus_fields();
+        let mut total = 0;
+        for anchors in [folded.anchors, cased.anchors, phrases] {
+            let bytes: Vec<&[u8]> = anchors.iter().map(|a| a.as_bytes()).collect();
+            let ours = Literals::new(&bytes);
+            let oracle = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&bytes)
+                .unwrap();
+            for text in &texts {
+                let got: Vec<(usize, usize, usize)> = ours
+                    .find_overlapping(text.as_bytes())
+                    .map(|m| (m.pattern, m.start, m.end))
+                    .collect();
+                let want: Vec<(usize, usize, usize)> = oracle
+                    .find_overlapping_iter(text)
+                    .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+                    .collect();
+                assert_eq!(got, want, "{text}");
+                total += got.len();
+            }
+        }
+        assert!(
+            total > 10_000,
+            "{total} matches: the comparison saw too little"
+        );
     }
 
     #[test]
