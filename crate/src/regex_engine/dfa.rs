@@ -305,17 +305,38 @@ impl Dfa {
         let classes = &self.nfa.classes;
         let mut i = start;
         while i < hay.len() {
-            // The hot loop: ordinary transitions only; the dead state (0), a match flag and an
-            // unknown transition (both ≥ MATCH) all leave it with one comparison.
+            // The hot loop: ordinary transitions only, two bytes a round; the dead state (0), a
+            // match flag and an unknown transition (both ≥ MATCH) all leave it with one
+            // comparison each.
             let trans = c.trans.as_slice();
+            let special = |t: u32| t.wrapping_sub(1) >= MATCH - 1;
             let mut t = s;
-            while i < hay.len() {
-                t = trans[s as usize + usize::from(classes[usize::from(hay[i])])];
-                if t.wrapping_sub(1) >= MATCH - 1 {
+            loop {
+                if i + 1 < hay.len() {
+                    let a = trans[s as usize + usize::from(classes[usize::from(hay[i])])];
+                    if special(a) {
+                        t = a;
+                        break;
+                    }
+                    let b = trans[a as usize + usize::from(classes[usize::from(hay[i + 1])])];
+                    if special(b) {
+                        s = a;
+                        i += 1;
+                        t = b;
+                        break;
+                    }
+                    s = b;
+                    i += 2;
+                } else if i < hay.len() {
+                    t = trans[s as usize + usize::from(classes[usize::from(hay[i])])];
+                    if special(t) {
+                        break;
+                    }
+                    s = t;
+                    i += 1;
+                } else {
                     break;
                 }
-                s = t;
-                i += 1;
             }
             if i == hay.len() {
                 break;
