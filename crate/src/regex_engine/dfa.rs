@@ -51,7 +51,7 @@ pub(crate) struct Dfa {
 
 /// Fast hash for state keys (the standard SipHash is made for hostile keys; ours are not).
 #[derive(Default)]
-struct KeyHasher(u64);
+pub(crate) struct KeyHasher(u64);
 
 impl Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {

@@ -6,6 +6,9 @@
 //! deduplicated into one table, from which the DFA's byte equivalence classes are computed (bytes
 //! no set tells apart share a column of the transition table).
 
+use std::hash::BuildHasherDefault;
+
+use super::dfa::KeyHasher;
 use super::syntax::{Ast, Look};
 
 /// Index of an NFA state.
@@ -72,7 +75,7 @@ pub(crate) fn compile(ast: &Ast, reverse: bool, max_states: usize) -> Result<Nfa
     let mut c = Compiler {
         states: Vec::new(),
         sets: Vec::new(),
-        set_index: std::collections::HashMap::new(),
+        set_index: std::collections::HashMap::default(),
         reverse,
         max_states,
         has_word: false,
@@ -106,7 +109,7 @@ pub(crate) fn compile(ast: &Ast, reverse: bool, max_states: usize) -> Result<Nfa
 struct Compiler {
     states: Vec<State>,
     sets: Vec<[u64; 4]>,
-    set_index: std::collections::HashMap<[u64; 4], u32>,
+    set_index: std::collections::HashMap<[u64; 4], u32, BuildHasherDefault<KeyHasher>>,
     reverse: bool,
     max_states: usize,
     has_word: bool,
@@ -390,31 +393,56 @@ fn encode(cp: u32) -> Vec<u8> {
 /// The byte equivalence classes: bytes that every set (and, when the NFA reads word
 /// boundaries, the word-character test) treats alike share a class.
 fn byte_classes(sets: &[[u64; 4]], word: bool) -> ([u8; 256], usize) {
-    let mut class = [0u16; 256];
-    let mut count = 1usize;
-    let mut refine = |member: &dyn Fn(u8) -> bool| {
-        // New class for (old class, member) pairs, numbered in byte order.
-        let mut map = vec![u16::MAX; count * 2];
-        let mut n = 0u16;
+    let mut word_mask = [0u64; 4];
+    if word {
         for b in 0..=255u8 {
-            let key = usize::from(class[usize::from(b)]) * 2 + usize::from(member(b));
+            if is_word(b) {
+                word_mask[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+        }
+    }
+    let masks = || std::iter::once(&word_mask).filter(|_| word).chain(sets);
+    // First the runs of bytes between two places where any set starts or stops (a 256-bit
+    // `m ^ (m >> 1)` per set); then those runs are grouped by membership, one run each instead
+    // of one byte each.
+    let mut boundary = [0u64; 4];
+    for m in masks() {
+        for w in 0..4 {
+            let carry = if w < 3 { m[w + 1] << 63 } else { 0 };
+            boundary[w] |= m[w] ^ ((m[w] >> 1) | carry);
+        }
+    }
+    boundary[3] &= !(1 << 63);
+    let mut run_of = [0u8; 256];
+    let mut runs = vec![0u8];
+    for b in 0..=255u8 {
+        run_of[usize::from(b)] = (runs.len() - 1) as u8;
+        if boundary[usize::from(b >> 6)] >> (b & 63) & 1 != 0 {
+            runs.push(b + 1);
+        }
+    }
+    let mut class = vec![0u16; runs.len()];
+    let mut count = 1usize;
+    let mut map = Vec::new();
+    for m in masks() {
+        // New class for (old class, member) pairs, numbered in byte order.
+        map.clear();
+        map.resize(count * 2, u16::MAX);
+        let mut n = 0u16;
+        for (c, &first) in class.iter_mut().zip(&runs) {
+            let member = m[usize::from(first >> 6)] >> (first & 63) & 1;
+            let key = usize::from(*c) * 2 + member as usize;
             if map[key] == u16::MAX {
                 map[key] = n;
                 n += 1;
             }
-            class[usize::from(b)] = map[key];
+            *c = map[key];
         }
         count = usize::from(n);
-    };
-    if word {
-        refine(&|b| is_word(b));
-    }
-    for s in sets {
-        refine(&|b| s[usize::from(b >> 6)] >> (b & 63) & 1 != 0);
     }
     let mut out = [0u8; 256];
-    for (o, c) in out.iter_mut().zip(class) {
-        *o = c as u8;
+    for (o, r) in out.iter_mut().zip(run_of) {
+        *o = class[usize::from(r)] as u8;
     }
     (out, count)
 }
@@ -456,6 +484,39 @@ mod tests {
         assert_eq!(nfa.classes[b'a' as usize], nfa.classes[b'q' as usize]);
         assert_ne!(nfa.classes[b'a' as usize], nfa.classes[b'A' as usize]);
         assert_ne!(nfa.classes[b'A' as usize], nfa.classes[b' ' as usize]);
+    }
+
+    /// The run-based computation gives exactly the byte-by-byte partition (bytes alike in every
+    /// set share a class), numbered in byte order.
+    #[test]
+    fn byte_classes_are_the_coarsest_partition() {
+        for pattern in [
+            r"(?-u:\b)(?:self[- ]?harm[0-9A-Za-z_]*|cut(?:ting)?)[\t\n\x0B\x0C\r ]+[^.!?\n]{0,40}?é",
+            "[a-cx-z]+[^b]",
+            "",
+        ] {
+            let p = super::super::syntax::parse(pattern).unwrap();
+            let nfa = compile(&p.ast, false, 100_000).unwrap();
+            let mut seen: Vec<Vec<bool>> = Vec::new();
+            for b in 0..=255u8 {
+                let mut sig: Vec<bool> = nfa
+                    .sets
+                    .iter()
+                    .map(|s| s[usize::from(b >> 6)] >> (b & 63) & 1 != 0)
+                    .collect();
+                sig.push(nfa.has_word && is_word(b));
+                let id = seen.iter().position(|x| *x == sig).unwrap_or_else(|| {
+                    seen.push(sig);
+                    seen.len() - 1
+                });
+                assert_eq!(
+                    usize::from(nfa.classes[usize::from(b)]),
+                    id,
+                    "{pattern}: byte {b}"
+                );
+            }
+            assert_eq!(nfa.class_count, seen.len());
+        }
     }
 
     #[test]
