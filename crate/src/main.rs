@@ -122,6 +122,9 @@ fn analyze_command(args: &[String]) -> ExitCode {
 fn run(analyzer: &Analyzer, mut input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     let mut buf = Vec::new();
     let mut line_no = 0usize;
+    // One verdict's JSON, written by hand (`Verdict::write_json`, equal to serde_json's output)
+    // and handed to the writer whole.
+    let mut json = Vec::with_capacity(4096);
     loop {
         buf.clear();
         if input.read_until(b'\n', &mut buf)? == 0 {
@@ -131,14 +134,16 @@ fn run(analyzer: &Analyzer, mut input: impl BufRead, mut output: impl Write) -> 
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
+        json.clear();
         match analyze_line(analyzer, &buf) {
-            Ok(verdict) => serde_json::to_writer(&mut output, &verdict)?,
+            Ok(verdict) => verdict.write_json(&mut json),
             Err((id, error)) => serde_json::to_writer(
-                &mut output,
+                &mut json,
                 &json!({"id": id, "line": line_no, "error": error}),
             )?,
         }
-        output.write_all(b"\n")?;
+        json.push(b'\n');
+        output.write_all(&json)?;
     }
     output.flush()
 }
