@@ -624,7 +624,21 @@ fn fold_words(mut buf: Buf) -> Buf {
     let n = buf.text.len();
     let mut rewrite = Rewrite::new();
     let mut i = 0;
+    // Below this byte every step takes the general path below; at or past it, 8 bytes at a time
+    // are first tried as a stretch in which that path would change nothing (`quiet_block`).
+    let mut general_until = 0;
     while i < n {
+        if i >= general_until {
+            if let Some(block) = buf.text.get(i..i + 8) {
+                match quiet_block(u64::from_le_bytes(block.try_into().expect("8 bytes"))) {
+                    Quiet::Skip(k) => {
+                        i += k;
+                        continue;
+                    }
+                    Quiet::General(k) => general_until = i + k + 1,
+                }
+            }
+        }
         let b = buf.text[i];
         // ASCII that starts neither a word nor a hashtag: the common case between words.
         if b < 0x80 && b != b'#' && ASCII_CLASS[usize::from(b)] == 0 {
@@ -682,6 +696,61 @@ fn fold_words(mut buf: Buf) -> Buf {
         }
     }
     rewrite.finish(buf)
+}
+
+/// What [`quiet_block`] found in 8 bytes of the folded text.
+#[derive(Debug, PartialEq, Eq)]
+enum Quiet {
+    /// The general path would change nothing in the first `k` bytes (1..=8), and byte `k` (if
+    /// `k < 8`) starts a word: go there.
+    Skip(usize),
+    /// Byte `k` of the block (or a word that starts there) may need the general path: take it
+    /// up to and including that byte.
+    General(usize),
+}
+
+/// Whether [`fold_words`] can step over 8 bytes (`block`, little-endian, starting where its loop
+/// stands: at a word's start or outside a word) without looking at them one by one: most of a
+/// caption is plain words and spaces, and only hashtags, words with digits or `@$!`, single
+/// letters followed by a separator (spaced acronyms) and non-ASCII chars can change. A stretch of
+/// ASCII with none of those is left as it is; the word that runs into the next block is left to
+/// the next step, from its start. Each byte is tested with the carry-free SWAR tricks for ASCII
+/// (exact per byte when no byte has its high bit set, which is checked first).
+#[inline(always)]
+fn quiet_block(block: u64) -> Quiet {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let first = |mask: u64| mask.trailing_zeros() as usize / 8;
+    if block & HIGH != 0 {
+        return Quiet::General(first(block & HIGH));
+    }
+    // Per byte, the high bit set when the byte is `>= lo` (every byte is below 0x80, so adding
+    // never carries into the next byte) or equal to `c`.
+    let at_least = |lo: u8| block.wrapping_add(ONES * u64::from(0x80 - lo)) & HIGH;
+    let equal = |c: u8| !((block ^ (ONES * u64::from(c))).wrapping_add(ONES * 0x7F)) & HIGH;
+    let digits = at_least(b'0') & !at_least(b'9' + 1);
+    let letters = (at_least(b'a') & !at_least(b'z' + 1)) | (at_least(b'A') & !at_least(b'Z' + 1));
+    let special = digits | equal(b'#') | equal(b'@') | equal(b'$') | equal(b'!');
+    if special != 0 {
+        return Quiet::General(first(special));
+    }
+    // Word starts: a letter after a non-letter (the block's first byte is at a word's start or
+    // outside a word, so a letter there starts one).
+    let starts = letters & !(letters << 8);
+    let separators = equal(b'.') | equal(b' ') | equal(b'-') | equal(b'_');
+    // A single letter followed by a separator may begin a spaced acronym ("a.d.h.d").
+    let singles = starts & (separators >> 8);
+    if singles != 0 {
+        return Quiet::General(first(singles));
+    }
+    if letters >> 63 == 0 {
+        return Quiet::Skip(8);
+    }
+    // The last byte is in a word that may go on: stop at its start.
+    match (63 - starts.leading_zeros() as usize) / 8 {
+        0 => Quiet::General(0),
+        k => Quiet::Skip(k),
+    }
 }
 
 /// [`ASCII_CLASS`] of an ASCII letter.
