@@ -347,13 +347,16 @@ impl Analyzer {
                     Some(r) => credentials::info_for_rule(r),
                     None => {
                         let (s, e) = norm.to_original(hit.start, hit.end);
-                        credentials::info_for_keyword(category, slicer.slice(s, e))
+                        std::borrow::Cow::Owned(credentials::info_for_keyword(
+                            category,
+                            slicer.slice(s, e),
+                        ))
                     }
                 };
                 if info.status != CredentialStatus::NonClinical {
                     if let Some(neg) = credentials::negation_start(norm.text(), hit.start) {
                         start_byte = neg;
-                        info = credentials::disclaimer(&info);
+                        info = std::borrow::Cow::Owned(credentials::disclaimer(&info));
                     }
                 }
                 cred_info = Some(info);
