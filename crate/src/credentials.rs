@@ -154,6 +154,12 @@ fn licence_number() -> &'static Regex {
     })
 }
 
+/// False only when [`licence_number`] cannot match `text`: every match holds an ASCII digit.
+/// Written without an early exit so that it vectorises.
+fn may_hold_a_licence_number(text: &str) -> bool {
+    text.bytes().fold(false, |any, b| any | b.is_ascii_digit())
+}
+
 /// Reads credentials field by field, then resolves them.
 #[derive(Default)]
 pub(crate) struct Reader {
@@ -201,7 +207,10 @@ impl Reader {
                 token: false,
             });
         }
-        for m in licence_number().find_iter(text) {
+        // Most names and bios hold no digit at all, which a loop that vectorises tells faster
+        // than the regex can (~2k instructions a post when it ran over every profile field).
+        let numbers = may_hold_a_licence_number(text).then(|| licence_number().find_iter(text));
+        for m in numbers.into_iter().flatten() {
             let (start, end) = folded.to_original(m.start(), m.end());
             let s = crate::analyzer::slice_utf16(original, start, end).to_string();
             self.numbers.push((field, start, end, s));
@@ -395,6 +404,42 @@ mod tests {
             derived: false,
             token: false,
         }
+    }
+
+    /// The digit test never hides a licence number: on every profile field of the golden
+    /// corpus and on texts made to match, whenever the regex matches, the test says it may.
+    #[test]
+    fn digit_test_never_hides_a_licence_number() {
+        let mut texts: Vec<String> = [
+            "registered psychotherapist | license #12345",
+            "chartered psychologist, reg no. 4567",
+            "psychologist lic. 998877",
+            "psicologa numero de colegiado m-12345",
+            "n de colegiada 28123",
+            "registration: ab-1234",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let corpus = include_str!("../tests/corpus/golden.jsonl");
+        for line in corpus.lines() {
+            let row: serde_json::Value = serde_json::from_str(line).unwrap();
+            for key in ["name", "handle", "bio"] {
+                if let Some(t) = row["author"][key].as_str() {
+                    texts.push(Normalized::new(t, Fold::Lower).text().to_string());
+                }
+            }
+        }
+        let mut numbers = 0;
+        for t in &texts {
+            if licence_number().find(t).is_some() {
+                numbers += 1;
+                assert!(may_hold_a_licence_number(t), "{t}");
+            }
+        }
+        assert!(numbers >= 6, "{numbers}");
+        assert!(!may_hold_a_licence_number("licensed psychologist 🌿 | nyc"));
+        assert!(may_hold_a_licence_number("creator.349"));
     }
 
     #[test]
