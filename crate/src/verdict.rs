@@ -396,7 +396,7 @@ fn json_usize(out: &mut Vec<u8>, mut n: usize) {
 /// with the usual zero-byte trick: it never misses one; a rare false alarm (a borrow after a
 /// byte that does need escaping) only sends [`json_str`] byte by byte for a step.
 #[inline(always)]
-fn needs_escape8(word: u64) -> bool {
+pub(crate) fn needs_escape8(word: u64) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
