@@ -744,21 +744,23 @@ fn quiet_block(block: u64) -> Quiet {
         return Quiet::General(first(block & HIGH));
     }
     // Per byte, the high bit set when the byte is `>= lo` (every byte is below 0x80, so adding
-    // never carries into the next byte) or equal to `c`.
-    let at_least = |lo: u8| block.wrapping_add(ONES * u64::from(0x80 - lo)) & HIGH;
-    let equal = |c: u8| !((block ^ (ONES * u64::from(c))).wrapping_add(ONES * 0x7F)) & HIGH;
-    let digits = at_least(b'0') & !at_least(b'9' + 1);
-    let letters = (at_least(b'a') & !at_least(b'z' + 1)) | (at_least(b'A') & !at_least(b'Z' + 1));
-    let special = digits | equal(b'#') | equal(b'@') | equal(b'$') | equal(b'!');
+    // never carries into the next byte), or within `lo..=hi`.
+    let at_least = |word: u64, lo: u8| word.wrapping_add(ONES * u64::from(0x80 - lo)) & HIGH;
+    let within = |word: u64, lo: u8, hi: u8| at_least(word, lo) & !at_least(word, hi + 1);
+    // `| 0x20` turns A-Z into a-z and nothing else into a-z.
+    let letters = within(block | (ONES * 0x20), b'a', b'z');
+    // Digits, `! " # $` (the quote needlessly, it is rare) and `@`.
+    let at = !((block ^ (ONES * u64::from(b'@'))).wrapping_add(ONES * 0x7F)) & HIGH;
+    let special = within(block, b'0', b'9') | within(block, b'!', b'$') | at;
     if special != 0 {
         return Quiet::General(first(special));
     }
     // Word starts: a letter after a non-letter (the block's first byte is at a word's start or
     // outside a word, so a letter there starts one).
     let starts = letters & !(letters << 8);
-    let separators = equal(b'.') | equal(b' ') | equal(b'-') | equal(b'_');
-    // A single letter followed by a separator may begin a spaced acronym ("a.d.h.d").
-    let singles = starts & (separators >> 8);
+    // A single letter followed by a separator may begin a spaced acronym ("a.d.h.d"); taken as
+    // any non-letter after it (a word of one letter is rare, the general path sorts it out).
+    let singles = starts & ((!letters & HIGH) >> 8);
     if singles != 0 {
         return Quiet::General(first(singles));
     }
