@@ -410,11 +410,20 @@ pub(crate) fn needs_escape8(word: u64) -> bool {
 
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \f \n \r \t`, other control chars
 /// as `\u00XX` (lowercase hex); everything else, non-ASCII included, as is. The clean stretches
-/// (nearly all text) are found 8 bytes at a time and copied whole.
+/// (nearly all text) are found 8 bytes at a time and copied whole; a string with nothing to
+/// escape at all (nearly every one) is told by a check that vectorises and copied in one go.
 fn json_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
+    let escapes = bytes
+        .iter()
+        .fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    if !escapes {
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut clean = 0;
     let mut i = 0;
     while i < bytes.len() {
