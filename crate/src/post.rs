@@ -182,9 +182,12 @@ impl<'a> Plain<'a> {
         let start = self.at;
         let bytes = self.bytes;
         let mut i = start;
-        // 8 bytes at a time while none is `"`, `\` or a control char.
-        while let Some(chunk) = bytes.get(i..i + 8) {
-            if crate::verdict::needs_escape8(u64::from_le_bytes(chunk.try_into().ok()?)) {
+        // 8 bytes at a time up to the first `"`, `\` or control char.
+        for chunk in bytes[start..].chunks_exact(8) {
+            let word = u64::from_le_bytes(chunk.try_into().ok()?);
+            let mask = crate::verdict::escape_mask8(word);
+            if mask != 0 {
+                i += mask.trailing_zeros() as usize / 8;
                 break;
             }
             i += 8;

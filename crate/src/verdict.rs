@@ -397,6 +397,14 @@ fn json_usize(out: &mut Vec<u8>, mut n: usize) {
 /// byte that does need escaping) only sends [`json_str`] byte by byte for a step.
 #[inline(always)]
 pub(crate) fn needs_escape8(word: u64) -> bool {
+    escape_mask8(word) != 0
+}
+
+/// The high bit of every byte of `word` that [`needs_escape8`] flags: the lowest one is always
+/// a byte that needs escaping (false alarms only come above a true one), so
+/// `trailing_zeros / 8` is the index of the first such byte.
+#[inline(always)]
+pub(crate) fn escape_mask8(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
@@ -405,7 +413,7 @@ pub(crate) fn needs_escape8(word: u64) -> bool {
     // Bytes below 0x20: subtracting 0x20 borrows into the high bit only for them (bytes with
     // the high bit already set are masked out by `!word`).
     let control = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    quote | backslash | control != 0
+    quote | backslash | control
 }
 
 /// A JSON string with serde_json's escapes: `\"`, `\\`, `\b \f \n \r \t`, other control chars
@@ -416,9 +424,9 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    let escapes = bytes
-        .iter()
-        .fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    let escapes = bytes.iter().fold(false, |any, &b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
     if !escapes {
         out.extend_from_slice(bytes);
         out.push(b'"');
