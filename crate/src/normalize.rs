@@ -259,19 +259,27 @@ fn char_before(text: &[u8], i: usize) -> Option<char> {
     Some(char_at(text, k).0)
 }
 
-/// `char::is_alphanumeric` with the ASCII case answered first, and emoji (U+1F300..U+1FAFF, no
-/// letters or digits there; a test checks) without a table search.
+/// `char::is_alphanumeric` with the ASCII case answered first, and emoji and symbols
+/// ([`SYMBOL_BLOCKS`]: no letters or digits there; a test checks) without a table search.
 #[inline(always)]
 fn is_alnum(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        !(EMOJI_BLOCKS).contains(&(c as u32)) && c.is_alphanumeric()
+        !SYMBOL_BLOCKS.iter().any(|b| b.contains(&(c as u32))) && c.is_alphanumeric()
     }
 }
 
-/// Emoji and pictograph blocks: the commonest non-ASCII chars in captions.
-const EMOJI_BLOCKS: std::ops::RangeInclusive<u32> = 0x1F300..=0x1FAFF;
+/// Emoji and symbol blocks, the commonest non-ASCII chars in captions (✨ ❤ ✅ ☀ ⭐ → ←):
+/// emoji and pictographs (U+1F300..U+1FAFF), arrows to miscellaneous technical
+/// (U+2190..U+23FF), box drawing to the dingbats before their circled digits (U+2500..U+2775),
+/// miscellaneous symbols and arrows (U+2B00..U+2BFF).
+const SYMBOL_BLOCKS: [std::ops::RangeInclusive<u32>; 4] = [
+    0x1F300..=0x1FAFF,
+    0x2190..=0x23FF,
+    0x2500..=0x2775,
+    0x2B00..=0x2BFF,
+];
 
 /// Whether the char at byte `i` is alphanumeric (false past the end).
 #[inline(always)]

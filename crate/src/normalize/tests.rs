@@ -498,11 +498,17 @@ proptest::proptest! {
 
 #[test]
 fn emoji_blocks_hold_no_letters_or_digits() {
-    for c in EMOJI_BLOCKS.filter_map(char::from_u32) {
+    for c in SYMBOL_BLOCKS
+        .iter()
+        .flat_map(|b| b.clone())
+        .filter_map(char::from_u32)
+    {
         assert!(!c.is_alphanumeric(), "{c:?} is alphanumeric");
         assert_eq!(is_alnum(c), c.is_alphanumeric());
     }
-    for c in ['é', 'ж', '中', '1', '٣', '🄁', '\u{FFFD}'] {
+    for c in [
+        'é', 'ж', '中', '1', '٣', '🄁', '\u{FFFD}', '➀', 'ⓐ', 'ℓ', 'Ⅻ', '✨',
+    ] {
         assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
     }
 }
