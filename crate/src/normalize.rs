@@ -979,7 +979,7 @@ fn hashtag_part(buf: &mut Buf, start: usize, end: usize, rewrite: &mut Rewrite) 
     let words = words();
     let mut cuts = [0u8; MAX_TAG];
     let segment = |buf: &Buf, cuts: &mut [u8; MAX_TAG]| {
-        words.segment(&buf.text[start..end], &buf.upper[start..end], cuts)
+        words.segment_remembered(&buf.text[start..end], &buf.upper[start..end], cuts)
     };
     let (mut count, known) = segment(buf, &mut cuts);
     if !known && undo_leet(&mut buf.text, start, end) {
