@@ -207,8 +207,10 @@ impl Words {
     }
 }
 
-/// One remembered segmentation: the hashtag part (ASCII, at most `MAX_TAG` bytes), its capital
+/// One remembered segmentation (native builds only: in the `.wasm` the memory's code weighed
+/// ~1.5 KB gzip, against the package's size budget): the hashtag part (ASCII, at most `MAX_TAG` bytes), its capital
 /// flags as bits, and what [`Words::segment`] answered for it.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone, Copy)]
 struct Remembered {
     len: u8,
@@ -221,18 +223,32 @@ struct Remembered {
 
 /// How many segmentations [`Words::segment_remembered`] keeps (direct-mapped by a hash of the
 /// part): ~36 KB per thread, zeroed, so nothing in the `.wasm` file.
+#[cfg(not(target_arch = "wasm32"))]
 const REMEMBERED: usize = 256;
 
+#[cfg(not(target_arch = "wasm32"))]
 thread_local! {
     static MEMORY: std::cell::RefCell<[Option<Remembered>; REMEMBERED]> =
         const { std::cell::RefCell::new([None; REMEMBERED]) };
 }
 
 impl Words {
+    /// [`Words::segment`] as it is: the `.wasm` does not carry the memory below.
+    #[cfg(target_arch = "wasm32")]
+    pub(super) fn segment_remembered(
+        &self,
+        chars: &[u8],
+        upper: &[bool],
+        cuts: &mut [u8; MAX_TAG],
+    ) -> (usize, bool) {
+        self.segment(chars, upper, cuts)
+    }
+
     /// [`Words::segment`], remembered per thread for the last parts seen: a feed repeats its
     /// hashtags (#fyp, #mentalhealth, #adhdtiktok) post after post, and segmenting one costs
     /// ~800 instructions against ~100 for the look-up. `segment` is a pure function of its input
     /// and the shipped word list, so a remembered answer is the answer (a test checks).
+    #[cfg(not(target_arch = "wasm32"))]
     pub(super) fn segment_remembered(
         &self,
         chars: &[u8],
