@@ -122,6 +122,11 @@ fn analyze_command(args: &[String]) -> ExitCode {
 fn run(analyzer: &Analyzer, mut input: impl BufRead, mut output: impl Write) -> io::Result<()> {
     let mut buf = Vec::new();
     let mut line_no = 0usize;
+    // One verdict's JSON, written by hand (`Verdict::write_json`, equal to serde_json's output)
+    // and handed to the writer whole.
+    let mut json = Vec::with_capacity(4096);
+    // The post each line is read into when it has the plain shape: its strings are reused.
+    let mut post = Post::default();
     loop {
         buf.clear();
         if input.read_until(b'\n', &mut buf)? == 0 {
@@ -131,27 +136,36 @@ fn run(analyzer: &Analyzer, mut input: impl BufRead, mut output: impl Write) -> 
         while matches!(buf.last(), Some(b'\n' | b'\r')) {
             buf.pop();
         }
-        match analyze_line(analyzer, &buf) {
-            Ok(verdict) => serde_json::to_writer(&mut output, &verdict)?,
+        json.clear();
+        match analyze_line(analyzer, &buf, &mut post) {
+            Ok(verdict) => verdict.write_json(&mut json),
             Err((id, error)) => serde_json::to_writer(
-                &mut output,
+                &mut json,
                 &json!({"id": id, "line": line_no, "error": error}),
             )?,
         }
-        output.write_all(b"\n")?;
+        json.push(b'\n');
+        output.write_all(&json)?;
     }
     output.flush()
 }
 
-/// One line to one verdict; on failure, the id (when one could be read) and why.
+/// One line to one verdict; on failure, the id (when one could be read) and why. `scratch` is
+/// the post plain lines are read into (its contents on entry do not matter).
 fn analyze_line(
     analyzer: &Analyzer,
     line: &[u8],
+    scratch: &mut Post,
 ) -> Result<check_source::verdict::Verdict, (Value, String)> {
     let text = std::str::from_utf8(line)
         .map_err(|e| (Value::Null, format!("line is not valid UTF-8: {e}")))?;
     if text.trim().is_empty() {
         return Err((Value::Null, "empty line: expected one JSON post".into()));
+    }
+    // Fastest path: the plain shape of a post, read by hand into the post the run reuses
+    // (`Post::read_plain_json`, which refuses anything else).
+    if scratch.read_plain_json(text) {
+        return Ok(analyzer.analyze(scratch));
     }
     // Fast path: straight into `Post`, without building a `Value` tree for every line. Anything
     // it refuses (duplicate keys, wrong types) takes the path below, which reads the id and words
@@ -256,7 +270,7 @@ mod tests {
             r#"  {"id":"g","platform":"instagram","labels":["Paid partnership"]}  "#,
             r#"["p1","tiktok","5 signs you have ADHD"]"#,
         ] {
-            let fast = analyze_line(&Analyzer::default(), line.as_bytes());
+            let fast = analyze_line(&Analyzer::default(), line.as_bytes(), &mut Post::default());
             assert_eq!(fast, slow(line), "{line}");
         }
     }

@@ -259,19 +259,27 @@ fn char_before(text: &[u8], i: usize) -> Option<char> {
     Some(char_at(text, k).0)
 }
 
-/// `char::is_alphanumeric` with the ASCII case answered first, and emoji (U+1F300..U+1FAFF, no
-/// letters or digits there; a test checks) without a table search.
+/// `char::is_alphanumeric` with the ASCII case answered first, and emoji and symbols
+/// ([`SYMBOL_BLOCKS`]: no letters or digits there; a test checks) without a table search.
 #[inline(always)]
 fn is_alnum(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        !(EMOJI_BLOCKS).contains(&(c as u32)) && c.is_alphanumeric()
+        !SYMBOL_BLOCKS.iter().any(|b| b.contains(&(c as u32))) && c.is_alphanumeric()
     }
 }
 
-/// Emoji and pictograph blocks: the commonest non-ASCII chars in captions.
-const EMOJI_BLOCKS: std::ops::RangeInclusive<u32> = 0x1F300..=0x1FAFF;
+/// Emoji and symbol blocks, the commonest non-ASCII chars in captions (✨ ❤ ✅ ☀ ⭐ → ←):
+/// emoji and pictographs (U+1F300..U+1FAFF), arrows to miscellaneous technical
+/// (U+2190..U+23FF), box drawing to the dingbats before their circled digits (U+2500..U+2775),
+/// miscellaneous symbols and arrows (U+2B00..U+2BFF).
+const SYMBOL_BLOCKS: [std::ops::RangeInclusive<u32>; 4] = [
+    0x1F300..=0x1FAFF,
+    0x2190..=0x23FF,
+    0x2500..=0x2775,
+    0x2B00..=0x2BFF,
+];
 
 /// Whether the char at byte `i` is alphanumeric (false past the end).
 #[inline(always)]
@@ -341,7 +349,7 @@ fn scan(original: &str, lower: bool, buf: &mut Buf) -> usize {
     let mut pos = 0u32;
     let mut b = 0;
     while b < n {
-        let run = bytes[b..].iter().position(|&x| x >= 0x80).unwrap_or(n - b);
+        let run = ascii_prefix_len(&bytes[b..]);
         if run > 0 {
             if !seg.is_empty() {
                 flush_segment(&mut seg, seg_start, seg_end, buf, lower);
@@ -388,6 +396,25 @@ fn scan(original: &str, lower: bool, buf: &mut Buf) -> usize {
         buf.pop_byte();
     }
     pos as usize
+}
+
+/// How many bytes `bytes` starts with that are ASCII (all of them when none is not), looked at
+/// 8 at a time: the scans that copy ASCII runs in bulk call it once per run.
+#[inline]
+fn ascii_prefix_len(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let high = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) & HIGH;
+        if high != 0 {
+            return i + high.trailing_zeros() as usize / 8;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && bytes[i] < 0x80 {
+        i += 1;
+    }
+    i
 }
 
 /// ASCII whitespace as `char::is_whitespace` counts it.
@@ -535,7 +562,7 @@ fn lower_copy(src: &Buf) -> Buf {
     let mut out = Buf::with_capacity(n + 16, true);
     let mut i = 0;
     while i < n {
-        let run = t[i..].iter().position(|&b| b >= 0x80).unwrap_or(n - i);
+        let run = ascii_prefix_len(&t[i..]);
         if run > 0 {
             let bytes = &t[i..i + run];
             // After a dropped char the run may start with a space that must join.
@@ -624,7 +651,21 @@ fn fold_words(mut buf: Buf) -> Buf {
     let n = buf.text.len();
     let mut rewrite = Rewrite::new();
     let mut i = 0;
+    // Below this byte every step takes the general path below; at or past it, 8 bytes at a time
+    // are first tried as a stretch in which that path would change nothing (`quiet_block`).
+    let mut general_until = 0;
     while i < n {
+        if i >= general_until {
+            if let Some(block) = buf.text.get(i..i + 8) {
+                match quiet_block(u64::from_le_bytes(block.try_into().expect("8 bytes"))) {
+                    Quiet::Skip(k) => {
+                        i += k;
+                        continue;
+                    }
+                    Quiet::General(k) => general_until = i + k + 1,
+                }
+            }
+        }
         let b = buf.text[i];
         // ASCII that starts neither a word nor a hashtag: the common case between words.
         if b < 0x80 && b != b'#' && ASCII_CLASS[usize::from(b)] == 0 {
@@ -682,6 +723,63 @@ fn fold_words(mut buf: Buf) -> Buf {
         }
     }
     rewrite.finish(buf)
+}
+
+/// What [`quiet_block`] found in 8 bytes of the folded text.
+#[derive(Debug, PartialEq, Eq)]
+enum Quiet {
+    /// The general path would change nothing in the first `k` bytes (1..=8), and byte `k` (if
+    /// `k < 8`) starts a word: go there.
+    Skip(usize),
+    /// Byte `k` of the block (or a word that starts there) may need the general path: take it
+    /// up to and including that byte.
+    General(usize),
+}
+
+/// Whether [`fold_words`] can step over 8 bytes (`block`, little-endian, starting where its loop
+/// stands: at a word's start or outside a word) without looking at them one by one: most of a
+/// caption is plain words and spaces, and only hashtags, words with digits or `@$!`, single
+/// letters followed by a separator (spaced acronyms) and non-ASCII chars can change. A stretch of
+/// ASCII with none of those is left as it is; the word that runs into the next block is left to
+/// the next step, from its start. Each byte is tested with the carry-free SWAR tricks for ASCII
+/// (exact per byte when no byte has its high bit set, which is checked first).
+#[inline(always)]
+fn quiet_block(block: u64) -> Quiet {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let first = |mask: u64| mask.trailing_zeros() as usize / 8;
+    if block & HIGH != 0 {
+        return Quiet::General(first(block & HIGH));
+    }
+    // Per byte, the high bit set when the byte is `>= lo` (every byte is below 0x80, so adding
+    // never carries into the next byte), or within `lo..=hi`.
+    let at_least = |word: u64, lo: u8| word.wrapping_add(ONES * u64::from(0x80 - lo)) & HIGH;
+    let within = |word: u64, lo: u8, hi: u8| at_least(word, lo) & !at_least(word, hi + 1);
+    // `| 0x20` turns A-Z into a-z and nothing else into a-z.
+    let letters = within(block | (ONES * 0x20), b'a', b'z');
+    // Digits, `! " # $` (the quote needlessly, it is rare) and `@`.
+    let at = !((block ^ (ONES * u64::from(b'@'))).wrapping_add(ONES * 0x7F)) & HIGH;
+    let special = within(block, b'0', b'9') | within(block, b'!', b'$') | at;
+    if special != 0 {
+        return Quiet::General(first(special));
+    }
+    // Word starts: a letter after a non-letter (the block's first byte is at a word's start or
+    // outside a word, so a letter there starts one).
+    let starts = letters & !(letters << 8);
+    // A single letter followed by a separator may begin a spaced acronym ("a.d.h.d"); taken as
+    // any non-letter after it (a word of one letter is rare, the general path sorts it out).
+    let singles = starts & ((!letters & HIGH) >> 8);
+    if singles != 0 {
+        return Quiet::General(first(singles));
+    }
+    if letters >> 63 == 0 {
+        return Quiet::Skip(8);
+    }
+    // The last byte is in a word that may go on: stop at its start.
+    match (63 - starts.leading_zeros() as usize) / 8 {
+        0 => Quiet::General(0),
+        k => Quiet::Skip(k),
+    }
 }
 
 /// [`ASCII_CLASS`] of an ASCII letter.
@@ -881,7 +979,7 @@ fn hashtag_part(buf: &mut Buf, start: usize, end: usize, rewrite: &mut Rewrite) 
     let words = words();
     let mut cuts = [0u8; MAX_TAG];
     let segment = |buf: &Buf, cuts: &mut [u8; MAX_TAG]| {
-        words.segment(&buf.text[start..end], &buf.upper[start..end], cuts)
+        words.segment_remembered(&buf.text[start..end], &buf.upper[start..end], cuts)
     };
     let (mut count, known) = segment(buf, &mut cuts);
     if !known && undo_leet(&mut buf.text, start, end) {
@@ -912,7 +1010,16 @@ fn hashtag_part(buf: &mut Buf, start: usize, end: usize, rewrite: &mut Rewrite) 
 fn join_dotted_capitals(buf: Buf) -> Buf {
     let text = &buf.text;
     let n = text.len();
-    if !text.contains(&b'.') {
+    // A join needs a capital, a dot and a capital in a row; most text has none, which a loop
+    // that vectorises (no early exit) tells at a fraction of the cost of the walk below.
+    let pair = text
+        .iter()
+        .zip(text.get(1..).unwrap_or_default())
+        .zip(text.get(2..).unwrap_or_default())
+        .fold(false, |any, ((&a, &dot), &b)| {
+            any | ((dot == b'.') & a.is_ascii_uppercase() & b.is_ascii_uppercase())
+        });
+    if !pair {
         return buf;
     }
     let single_capital = |k: usize| {
@@ -961,3 +1068,21 @@ fn join_dotted_capitals(buf: Buf) -> Buf {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod ascii_prefix_tests {
+    use super::ascii_prefix_len;
+
+    #[test]
+    fn ascii_prefix_len_finds_the_first_non_ascii_byte_at_every_offset() {
+        for len in 0..40 {
+            let ascii = vec![b'a'; len];
+            assert_eq!(ascii_prefix_len(&ascii), len);
+            for at in 0..len {
+                let mut bytes = ascii.clone();
+                bytes[at] = 0xC3;
+                assert_eq!(ascii_prefix_len(&bytes), at, "{len} {at}");
+            }
+        }
+    }
+}

@@ -299,3 +299,39 @@ fn fast_and_naive_agree_on_every_corpus_row() {
         );
     }
 }
+
+/// The command line writes verdicts by hand (`Verdict::write_json`); it must write exactly what
+/// serde_json writes (what the wasm's callers and the golden file were made from) for every row
+/// of the golden corpus and of dev.jsonl, under the shipped configuration and a high-sensitivity
+/// one with user keywords (more findings, `user.*` rules).
+#[test]
+fn hand_written_json_equals_serde_json_on_every_corpus_row() {
+    let mut rows = golden_rows().unwrap_or_default();
+    let dev = manifest().join("../../shared/corpus/dev.jsonl");
+    if dev.exists() {
+        rows.extend(read_rows(&dev));
+    }
+    assert!(!rows.is_empty(), "no corpus rows found");
+    let mut config = check_source::config::Config {
+        sensitivity: check_source::config::Sensitivity::High,
+        ..Default::default()
+    };
+    config
+        .keywords
+        .insert(Category::Diagnostic, vec!["brain".into()]);
+    config
+        .keywords
+        .insert(Category::Sponsorship, vec!["link".into()]);
+    let mut written = 0;
+    for analyzer in [Analyzer::default(), Analyzer::new(&config).unwrap()] {
+        for row in &rows {
+            let verdict = analyzer.analyze(&row.post);
+            let mut ours = Vec::new();
+            verdict.write_json(&mut ours);
+            let theirs = serde_json::to_string(&verdict).expect("verdict serialises");
+            assert_eq!(String::from_utf8(ours).unwrap(), theirs, "{}", row.id());
+            written += verdict.findings.len() + verdict.credentials.len();
+        }
+    }
+    assert!(written > 100, "the corpus yields too few findings to test");
+}

@@ -481,6 +481,16 @@ proptest::proptest! {
     }
 
     #[test]
+    fn same_as_before_on_long_plain_text_with_word_level_bits(
+        s in "([a-z]{1,9}[ .,'?-]{1,2}|[A-Z][a-z]{0,6} |[a-z][ ._-]|[adhpts][ .]|(a d h d|a\\.d\\.h\\.d\\.|p-t-s-d|o_c_d)[ ,]|#[a-zA-Z]{2,12} |[a-z]{1,4}[0134@!$][a-z]{0,4} |[0-9]{1,3}|😀|é)*"
+    ) {
+        // Long runs of plain words (the word pass steps over them 8 bytes at a time) with the
+        // things it must still see, at every offset within those 8 bytes: single letters before
+        // a separator, hashtags, leetspeak, digits, non-ASCII chars.
+        assert_same_as_oracle(&s);
+    }
+
+    #[test]
     fn same_as_before_on_scope_text(s in "[a-zA-Z0-9 .#_'\t\nßẞÉéèÅåñÑçøØœæİıΐΆάΑαΝνАаЁё\u{300}-\u{36F}\u{1AB0}\u{1DC0}\u{20D0}\u{FE20}𝐀-𝐙𝟎-𝟗Ａ-Ｚａ-ｚﬀ-ﬆ①-⑳⑴-⒇⒜-ⓩ\u{2000}-\u{206F}ǄǅǆǇǈǉ℀-⅏Ⅰ-ↈ㎀-㏿ᴬ-ᵪ😀中]{0,30}") {
         assert_same_as_oracle(&s);
     }
@@ -488,11 +498,17 @@ proptest::proptest! {
 
 #[test]
 fn emoji_blocks_hold_no_letters_or_digits() {
-    for c in EMOJI_BLOCKS.filter_map(char::from_u32) {
+    for c in SYMBOL_BLOCKS
+        .iter()
+        .flat_map(|b| b.clone())
+        .filter_map(char::from_u32)
+    {
         assert!(!c.is_alphanumeric(), "{c:?} is alphanumeric");
         assert_eq!(is_alnum(c), c.is_alphanumeric());
     }
-    for c in ['é', 'ж', '中', '1', '٣', '🄁', '\u{FFFD}'] {
+    for c in [
+        'é', 'ж', '中', '1', '٣', '🄁', '\u{FFFD}', '➀', 'ⓐ', 'ℓ', 'Ⅻ', '✨',
+    ] {
         assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
     }
 }

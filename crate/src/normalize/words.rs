@@ -207,6 +207,97 @@ impl Words {
     }
 }
 
+/// One remembered segmentation (native builds only: in the `.wasm` the memory's code weighed
+/// ~1.5 KB gzip, against the package's size budget): the hashtag part (ASCII, at most `MAX_TAG` bytes), its capital
+/// flags as bits, and what [`Words::segment`] answered for it.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Clone, Copy)]
+struct Remembered {
+    len: u8,
+    chars: [u8; MAX_TAG],
+    upper: u64,
+    count: u8,
+    known: bool,
+    cuts: [u8; MAX_TAG],
+}
+
+/// How many segmentations [`Words::segment_remembered`] keeps (direct-mapped by a hash of the
+/// part): ~36 KB per thread, zeroed, so nothing in the `.wasm` file.
+#[cfg(not(target_arch = "wasm32"))]
+const REMEMBERED: usize = 256;
+
+#[cfg(not(target_arch = "wasm32"))]
+thread_local! {
+    static MEMORY: std::cell::RefCell<[Option<Remembered>; REMEMBERED]> =
+        const { std::cell::RefCell::new([None; REMEMBERED]) };
+}
+
+impl Words {
+    /// [`Words::segment`] as it is: the `.wasm` does not carry the memory below.
+    #[cfg(target_arch = "wasm32")]
+    pub(super) fn segment_remembered(
+        &self,
+        chars: &[u8],
+        upper: &[bool],
+        cuts: &mut [u8; MAX_TAG],
+    ) -> (usize, bool) {
+        self.segment(chars, upper, cuts)
+    }
+
+    /// [`Words::segment`], remembered per thread for the last parts seen: a feed repeats its
+    /// hashtags (#fyp, #mentalhealth, #adhdtiktok) post after post, and segmenting one costs
+    /// ~800 instructions against ~100 for the look-up. `segment` is a pure function of its input
+    /// and the shipped word list, so a remembered answer is the answer (a test checks).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(super) fn segment_remembered(
+        &self,
+        chars: &[u8],
+        upper: &[bool],
+        cuts: &mut [u8; MAX_TAG],
+    ) -> (usize, bool) {
+        let n = chars.len();
+        if n == 0 || n > MAX_TAG || upper.len() != n {
+            return self.segment(chars, upper, cuts);
+        }
+        let bits = upper
+            .iter()
+            .enumerate()
+            .fold(0u64, |acc, (i, &u)| acc | (u64::from(u) << i));
+        // FNV-1a over the chars and the capitals.
+        let hash = chars.iter().fold(0xcbf2_9ce4_8422_2325u64 ^ bits, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        let slot = (hash >> 32) as usize % REMEMBERED;
+        let hit = MEMORY.with(|m| {
+            let m = m.borrow();
+            match &m[slot] {
+                Some(r) if usize::from(r.len) == n && r.upper == bits && &r.chars[..n] == chars => {
+                    let count = usize::from(r.count);
+                    cuts[..count].copy_from_slice(&r.cuts[..count]);
+                    Some((count, r.known))
+                }
+                _ => None,
+            }
+        });
+        if let Some(answer) = hit {
+            return answer;
+        }
+        let (count, known) = self.segment(chars, upper, cuts);
+        let mut entry = Remembered {
+            len: n as u8,
+            chars: [0; MAX_TAG],
+            upper: bits,
+            count: count as u8,
+            known,
+            cuts: [0; MAX_TAG],
+        };
+        entry.chars[..n].copy_from_slice(chars);
+        entry.cuts[..count].copy_from_slice(&cuts[..count]);
+        MEMORY.with(|m| m.borrow_mut()[slot] = Some(entry));
+        (count, known)
+    }
+}
+
 /// Whether a new case piece starts at `i`: a capital after a small letter ("trauma|Response"),
 /// or the last capital of a run that a small letter follows ("ADHD|Tik").
 fn case_boundary(chars: &[u8], upper: &[bool], i: usize) -> bool {
@@ -286,6 +377,40 @@ mod tests {
         assert_eq!(split("antiquesxyz"), "antiquesxyz");
         assert_eq!(split("adhdzxqy"), "adhdzxqy");
         assert_eq!(split("112233"), "112233");
+    }
+
+    /// A remembered segmentation is the segmentation, whatever was asked before: many tags,
+    /// asked twice over in an order that makes them collide in the memory's slots.
+    #[test]
+    fn remembered_segmentations_equal_fresh_ones() {
+        let tags: Vec<String> = [
+            "adhdtiktok",
+            "ADHDTikTok",
+            "TraumaResponse",
+            "traumaresponse",
+            "mentalhealthmatters",
+            "saludmental",
+            "adhd4life",
+            "zxqyHealth",
+            "ad",
+            "112233",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain((0..600).map(|i| format!("tag{i}mental{}", i % 7)))
+        .collect();
+        let w = words();
+        for _ in 0..2 {
+            for tag in &tags {
+                let chars: Vec<u8> = tag.to_ascii_lowercase().into_bytes();
+                let upper: Vec<bool> = tag.bytes().map(|b| b.is_ascii_uppercase()).collect();
+                let (mut fresh, mut remembered) = ([0u8; MAX_TAG], [0u8; MAX_TAG]);
+                let a = w.segment(&chars, &upper, &mut fresh);
+                let b = w.segment_remembered(&chars, &upper, &mut remembered);
+                assert_eq!(a, b, "{tag}");
+                assert_eq!(fresh[..a.0], remembered[..b.0], "{tag}");
+            }
+        }
     }
 
     #[test]
