@@ -273,18 +273,15 @@ impl Verdict {
             out.extend_from_slice(category.as_str().as_bytes());
             out.extend_from_slice(b"\",\"kind\":");
             json_str(out, kind);
-            out.extend_from_slice(b",\"rule\":");
-            json_str(out, rule);
+            json_member(out, b"rule", rule);
             json_field(out, *field);
             if let Some(index) = label_index {
                 out.extend_from_slice(b",\"label_index\":");
                 json_usize(out, *index);
             }
             json_span(out, *start, *end);
-            out.extend_from_slice(b",\"text\":");
-            json_str(out, text);
-            out.extend_from_slice(b",\"note\":");
-            json_str(out, note);
+            json_member(out, b"text", text);
+            json_member(out, b"note", note);
             out.push(b'}');
         }
         out.extend_from_slice(b"],\"credentials\":[");
@@ -307,18 +304,13 @@ impl Verdict {
             }
             out.extend_from_slice(b"{\"id\":");
             json_str(out, id);
-            out.extend_from_slice(b",\"text\":");
-            json_str(out, text);
+            json_member(out, b"text", text);
             json_field(out, *field);
             json_span(out, *start, *end);
-            out.extend_from_slice(b",\"title\":");
-            json_str(out, title);
-            out.extend_from_slice(b",\"kind\":");
-            json_str(out, kind);
-            out.extend_from_slice(b",\"country\":");
-            json_str(out, country);
-            out.extend_from_slice(b",\"board\":");
-            json_str(out, board);
+            json_member(out, b"title", title);
+            json_member(out, b"kind", kind);
+            json_member(out, b"country", country);
+            json_member(out, b"board", board);
             out.extend_from_slice(b",\"verify\":[");
             for (k, VerifyLink { label, url }) in verify.iter().enumerate() {
                 if k > 0 {
@@ -326,8 +318,7 @@ impl Verdict {
                 }
                 out.extend_from_slice(b"{\"label\":");
                 json_str(out, label);
-                out.extend_from_slice(b",\"url\":");
-                json_str(out, url);
+                json_member(out, b"url", url);
                 out.push(b'}');
             }
             out.extend_from_slice(b"],\"status\":\"");
@@ -350,8 +341,7 @@ impl Verdict {
             json_str(out, condition);
             json_field(out, *field);
             json_span(out, *start, *end);
-            out.extend_from_slice(b",\"text\":");
-            json_str(out, text);
+            json_member(out, b"text", text);
             out.push(b'}');
         }
         out.push(b']');
@@ -360,6 +350,14 @@ impl Verdict {
         }
         out.push(b'}');
     }
+}
+
+/// `,"<key>":<value as a JSON string>`.
+fn json_member(out: &mut Vec<u8>, key: &[u8], value: &str) {
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(key);
+    out.extend_from_slice(b"\":");
+    json_str(out, value);
 }
 
 /// `,"field":"<name>"`.
